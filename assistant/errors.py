@@ -1,0 +1,48 @@
+"""The project's errors. Messages are Danish: the CLIs and the app show them as they are.
+
+Only the edges (the CLIs, the app) turn these into output and exit codes; the pipeline
+raises them and never prints.
+"""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class. ``exit_code`` is what a CLI exits with."""
+
+    exit_code = 1
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else self.__class__.__name__
+
+
+class UsageError(AssistantError):
+    """The caller asked for something malformed (exit code 2)."""
+
+    exit_code = 2
+
+
+class QuestionError(UsageError):
+    """An empty, over-long or otherwise unusable question."""
+
+
+class ConfigError(UsageError):
+    """A setting has a bad value, or names a model that is not installed."""
+
+
+class IndexNotBuiltError(AssistantError):
+    """There is no index yet (or it holds no documents)."""
+
+
+class IndexCorruptError(AssistantError):
+    """The data directory exists but cannot be read as an index."""
+
+
+class CorpusError(AssistantError):
+    """A corpus file (or the manifest) cannot be used: not UTF-8, empty, unreadable."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason

@@ -1,0 +1,32 @@
+"""The typed results the assistant hands to its callers (CLI, app, evals)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    """A numbered source: ``quote`` is exactly ``source_text[start:end]``."""
+
+    n: int
+    source: str
+    title: str
+    locator: str
+    quote: str
+    start: int
+    end: int
+    score: float
+
+
+class Answer(BaseModel):
+    """An answer whose every statement carries a [n] marker pointing into ``citations``.
+
+    When ``answered`` is false the documents do not support an answer; the citations are
+    then the nearest passages, shown as possibly relevant.
+    """
+
+    question: str
+    answer: str
+    answered: bool
+    citations: list[Citation] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(default_factory=dict)

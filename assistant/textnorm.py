@@ -1,0 +1,175 @@
+"""Text normalisation shared by indexing and querying.
+
+The search side of the index never sees the raw text: it sees ``search_text`` (folded,
+de-hyphenated, with canonical date tokens) and, from that, ``terms`` (Danish stems without
+stop words). Quotes always come from the raw text; nothing here is shown to a user.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DANISH, STOPWORDS_EN
+
+from assistant.dates import date_tokens
+
+_WORD = re.compile(r"[^\W_]+")
+_HYPHEN_BREAK = re.compile(r"([^\W\d_]{2,})-[ \t]*\n\s*([^\W\d_]{2,})")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\u00ad\u200b-\u200f\ufeff]")
+_TAG = re.compile(r"</?p>", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+_NOT_JOINED = frozenset({"og", "eller", "samt", "til", "som", "and", "or"})
+
+ABBREVIATIONS = frozenset(
+    [
+        "d",
+        "dvs",
+        "f.eks",
+        "fx",
+        "bl.a",
+        "jf",
+        "stk",
+        "nr",
+        "pr",
+        "ca",
+        "mv",
+        "m.v",
+        "ift",
+        "vedr",
+        "iflg",
+        "ifm",
+        "dvs",
+        "m.m",
+        "evt",
+        "hhv",
+        "fsva",
+        "mdr",
+        "pkt",
+        "kap",
+        "tlf",
+        "inkl",
+        "ekskl",
+        "osv",
+        "etc",
+        "mio",
+        "mia",
+        "kr",
+        "ang",
+        "bek",
+        "lign",
+        "el",
+        "st",
+        "nb",
+        "sagsnr",
+        "jnr",
+        "ref",
+        "j.nr",
+        "oa",
+        "pga",
+        "mht",
+        "vha",
+        "ca.",
+        "s",
+        "sp",
+        "pkt.",
+        "dr",
+        "lab",
+        "sdr",
+    ]
+)
+_TERMINAL = (".", "!", "?", ":", ";")
+
+STOPWORDS = frozenset(STOPWORDS_DANISH) | frozenset(STOPWORDS_EN) | {
+    # question words and fillers that carry no content in this domain
+    "hvilke", "hvilket", "hvilken", "hvad", "hvem", "hvor", "hvornår", "hvorfor", "hvordan",
+    "mange", "ifølge", "står", "fremgår", "nævnes", "nævn", "oplist", "list",
+    "which", "what", "who", "whom", "when", "why", "how", "many", "much", "does", "did",
+    "were", "was", "according",
+    # generic verbs: "hvad skete der med …" asks about the topic, not about "ske"
+    "ske", "sker", "skete", "sket", "gøre", "gør", "gjorde", "gjort", "få", "får", "fik", "fået",
+    "gå", "går", "gik", "gået", "komme", "kommer", "kom", "kommet", "happened", "happen",
+    "take", "takes", "took", "taken", "get", "gets", "got", "make", "made", "up", "out",
+}  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """Lower-case, NFKC, no tags, no private-use bullets or soft hyphens."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _TAG.sub(" ", text)
+    text = _PRIVATE_USE.sub(" ", text)
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u201d", '"')
+    return text.lower()
+
+
+def display(text: str) -> str:
+    """Raw source text as a person reads it: no <p> tags, whitespace collapsed."""
+    text = _TAG.sub(" ", text)
+    text = _PRIVATE_USE.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens (letters and digits)."""
+    return _WORD.findall(fold(text))
+
+
+def join_hyphen_breaks(text: str, keep_parts: bool = False) -> str:
+    """'ressourceforløbs-' + line break + 'sager' -> 'ressourceforløbssager'.
+
+    With ``keep_parts`` the two halves are kept too. Not done before a conjunction
+    ('kontant- og uddannelseshjælp') or a capital letter.
+    """
+
+    def repl(match: re.Match[str]) -> str:
+        head, tail = match[1], match[2]
+        if tail.lower() in _NOT_JOINED or not tail[0].islower():
+            return match[0]
+        return f"{head}{tail} {head} {tail}" if keep_parts else f"{head}{tail}"
+
+    return _HYPHEN_BREAK.sub(repl, text)
+
+
+def search_text(text: str) -> str:
+    """The form of a passage (or question) that lexical search indexes."""
+    folded = join_hyphen_breaks(fold(text), keep_parts=True)
+    tokens = _WORD.findall(folded)
+    return " ".join(tokens + date_tokens(folded))
+
+
+@lru_cache(maxsize=4)
+def stemmer(language: str = "danish") -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(language)
+
+
+def is_content(token: str) -> bool:
+    return token not in STOPWORDS and (len(token) > 1 or token.isdigit())
+
+
+def terms(search: str, language: str = "danish") -> list[str]:
+    """Stemmed content terms of a ``search_text`` string, in order."""
+    tokens = [t for t in search.split() if is_content(t)]
+    return stemmer(language).stemWords(tokens)
+
+
+def ascii_variants(token: str) -> list[str]:
+    """Danish spellings of a word typed without æ/ø/å ('laesoe' -> 'læsø')."""
+    variants = {token.replace("ae", "æ").replace("oe", "ø").replace("aa", "å")}
+    variants.add(token.replace("ae", "æ"))
+    variants.add(token.replace("oe", "ø"))
+    variants.add(token.replace("aa", "å"))
+    variants.discard(token)
+    return sorted(variants)
+
+
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends with terminal punctuation that is not an abbreviation."""
+    text = text.rstrip()
+    if not text.endswith(_TERMINAL):
+        return False
+    if text.endswith("."):
+        last = text.split()[-1].lower().rstrip(".") if text.split() else ""
+        return last not in ABBREVIATIONS and not (last.isdigit() and len(last) <= 2)
+    return True

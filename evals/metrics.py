@@ -1,0 +1,123 @@
+"""Small pure scoring functions over plain dicts (one QA item, one answer)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+KINDS = ("list", "fact", "number", "date", "refusal")
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def load_qa(path: Path) -> list[dict[str, Any]]:
+    """The QA items of a JSONL file; a malformed line raises ValueError naming it."""
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{number}: ikke gyldig JSON ({exc.msg})") from exc
+        missing = {"id", "question", "kind", "must_include", "sources"} - set(item)
+        if missing:
+            raise ValueError(f"{path}:{number}: mangler felterne {sorted(missing)}")
+        if item["kind"] not in KINDS:
+            raise ValueError(f"{path}:{number}: ukendt kind {item['kind']!r}; gyldige: {', '.join(KINDS)}")
+        items.append(item)
+    if not items:
+        raise ValueError(f"{path}: ingen spørgsmål")
+    return items
+
+
+def group_found(text: str, alternatives: list[str]) -> bool:
+    haystack = norm(text)
+    return any(norm(alt) in haystack for alt in alternatives)
+
+
+def answer_correct(item: dict[str, Any], answer: dict[str, Any]) -> bool:
+    """Refusals must refuse; other items must answer with every must_include group."""
+    if item["kind"] == "refusal":
+        return not answer["answered"]
+    return bool(answer["answered"]) and all(group_found(answer["answer"], g) for g in item["must_include"])
+
+
+def cited_right_document(item: dict[str, Any], answer: dict[str, Any]) -> bool | None:
+    """Every citation comes from one of the item's source documents (None: not applicable)."""
+    if item["kind"] == "refusal" or not answer["answered"] or not answer["citations"]:
+        return None
+    return all(Path(c["source"]).name in item["sources"] for c in answer["citations"])
+
+
+def verbatim(citation: dict[str, Any], root: Path) -> bool:
+    """The quote is exactly the source file's text at the citation's offsets."""
+    path = root / citation["source"]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return text[citation["start"] : citation["end"]] == citation["quote"]
+
+
+def retrieval(item: dict[str, Any], passages: list[dict[str, str]], k: int) -> tuple[float, float] | None:
+    """(recall@k, reciprocal rank) of answer-bearing passages; None for refusals.
+
+    A passage bears the answer when it is from an expected document and holds an
+    alternative of some must_include group; recall is the share of groups found in the
+    top ``k`` such passages.
+    """
+    if item["kind"] == "refusal" or not item["must_include"]:
+        return None
+    groups = item["must_include"]
+    found: set[int] = set()
+    first = 0
+    for rank, passage in enumerate(passages, 1):
+        if Path(passage["source"]).name not in item["sources"]:
+            continue
+        hit = {i for i, g in enumerate(groups) if group_found(passage["text"], g)}
+        if hit and not first:
+            first = rank
+        if rank <= k:
+            found |= hit
+    return len(found) / len(groups), (1.0 / first if first else 0.0)
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """The gate's figures from per-question rows."""
+    answerable = [r for r in rows if r["kind"] != "refusal"]
+    refusals = [r for r in rows if r["kind"] == "refusal"]
+    lists = [r for r in rows if r["kind"] == "list"]
+    cited = [r["cited_right_document"] for r in rows if r["cited_right_document"] is not None]
+    citations = [v for r in rows for v in r["verbatim"]]
+    retrieved = [r for r in rows if r["recall"] is not None]
+    latencies = [r["latency_ms"] for r in rows]
+    return {
+        "questions": len(rows),
+        "answer_accuracy": mean([float(r["correct"]) for r in answerable]),
+        "list_complete": mean([float(r["correct"]) for r in lists]) if lists else 1.0,
+        "verbatim": mean([float(v) for v in citations]) if citations else 1.0,
+        "cited_right_document": mean([float(v) for v in cited]) if cited else 1.0,
+        "refusal_accuracy": mean([float(r["correct"]) for r in refusals]) if refusals else 1.0,
+        "false_refusals": float(sum(1 for r in answerable if not r["answered"])),
+        "recall_at_k": mean([r["recall"] for r in retrieved]),
+        "mrr": mean([r["rr"] for r in retrieved]),
+        "latency_p50_ms": median(latencies) if latencies else 0.0,
+        "latency_p95_ms": percentile(latencies, 95),
+    }

@@ -1,0 +1,133 @@
+"""Structure-aware chunking: one entry point, one module per document layout.
+
+A ``Chunk`` is a passage of the source (what gets embedded and retrieved) with the
+citable ``Unit`` spans inside it (sentences, table cells, list items, headings). All
+offsets point into the original file text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.errors import CorpusError
+from assistant.textnorm import display
+from ingest import segment
+
+LAYOUTS = ("tables", "slides", "sections", "paragraphs")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A citable span: ``source[start:end]`` is its exact text."""
+
+    start: int
+    end: int
+    kind: str  # "heading" | "title" | "item" | "sentence"
+
+
+@dataclass
+class Chunk:
+    """One passage: a table row, a slide (or one trial on it), a section, a window."""
+
+    start: int
+    end: int
+    locator: str
+    context: str
+    units: list[Unit]
+    group: str = ""  # chunks with the same group form one list (rows of a table, ...)
+    item: str = ""  # the row's or item's title, when the chunk is about one item
+    text: str = ""  # display text; built from the units when left empty
+    heading: tuple[int, int] | None = None  # span of the heading/table title it sits under
+
+    def display_text(self, source: str) -> str:
+        if self.text:
+            return self.text
+        return "\n".join(display(source[u.start : u.end]) for u in self.units)
+
+
+def region_units(source: str, start: int, end: int, lines: list[segment.Line] | None = None) -> list[Unit]:
+    """Units of a free-text region: bullet paragraphs are items, the rest sentences."""
+    out: list[Unit] = []
+    for region_start, region_end in segment.tag_free_regions(source, start, end):
+        region_lines = [
+            ln
+            for ln in (lines or segment.lines(source, region_start, region_end))
+            if region_start <= ln.start < region_end
+        ]
+        for para in segment.group_paragraphs(region_lines):
+            s, e = segment.paragraph_span(para)
+            if para[0].bullet:
+                out.append(Unit(s, e, "item"))
+            else:
+                out.extend(Unit(a, b, "sentence") for a, b in segment.sentences(source, s, e))
+    return out
+
+
+def split_long(chunk: Chunk, source: str, max_chars: int) -> list[Chunk]:
+    """Split a chunk that is too long into balanced consecutive chunks of whole units."""
+    length = chunk.end - chunk.start
+    if length <= max_chars or len(chunk.units) < 2:
+        return [chunk]
+    heads = [u for u in chunk.units if u.kind == "heading"]
+    body = [u for u in chunk.units if u.kind != "heading"]
+    target = length / -(-length // max_chars)  # equal shares of ceil(length / max_chars)
+    parts: list[list[Unit]] = [[]]
+    for unit in body:
+        current = parts[-1]
+        if current and unit.end - current[0].start > target:
+            parts.append([])
+        parts[-1].append(unit)
+    if len(parts) > 1 and parts[-1][-1].end - parts[-1][0].start < target / 3:
+        parts[-2].extend(parts.pop())  # no stub at the end
+    if len(parts) == 1:
+        return [chunk]
+    out = []
+    for i, units in enumerate(parts, 1):
+        members = (heads if i == 1 else []) + units
+        out.append(
+            Chunk(
+                start=min(u.start for u in members),
+                end=max(u.end for u in members),
+                locator=f"{chunk.locator} (del {i} af {len(parts)})",
+                context=chunk.context,
+                units=members,
+                group=chunk.group,
+                item=chunk.item,
+                heading=chunk.heading,
+            )
+        )
+    return out
+
+
+def detect_layout(source: str) -> str:
+    """Guess the layout of a document that the manifest does not describe."""
+    tab_lines = sum(1 for line in source.splitlines() if line.count("\t") >= 2)
+    if tab_lines >= 3 and re.search(r"^Tabel\s+\d+\s*$", source, re.MULTILINE):
+        return "tables"
+    breaks = len(re.findall(r"\n[ \t]*\n[ \t]*\n[ \t]*\n", source))
+    lines = [ln for ln in source.splitlines() if ln.strip()]
+    short = sum(1 for ln in lines if len(ln.strip()) < 60)
+    if breaks >= 3 and lines and short / len(lines) > 0.5:
+        return "slides"
+    return "sections"
+
+
+def chunk_document(source: str, layout: str | None, max_chars: int, window_chars: int, name: str = "") -> list[Chunk]:
+    """Chunk one document's text with the given (or detected) layout."""
+    from ingest import chunk_paragraphs, chunk_sections, chunk_slides, chunk_tables
+
+    layout = layout or detect_layout(source)
+    chunkers: dict[str, Callable[[], list[Chunk]]] = {
+        "tables": lambda: chunk_tables.chunk(source, max_chars),
+        "slides": lambda: chunk_slides.chunk(source, max_chars),
+        "sections": lambda: chunk_sections.chunk(source, max_chars),
+        "paragraphs": lambda: chunk_paragraphs.chunk(source, window_chars),
+    }
+    if layout not in chunkers:
+        raise CorpusError(name, f"ukendt layout {layout!r}; gyldige: {', '.join(LAYOUTS)}")
+    chunks = [c for c in chunkers[layout]() if c.units]
+    if not chunks:
+        raise CorpusError(name, "filen indeholder ingen tekst, der kan indekseres")
+    return chunks

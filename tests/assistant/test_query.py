@@ -1,0 +1,58 @@
+"""Question validation and the search forms of a question."""
+
+import pytest
+
+from assistant.errors import QuestionError
+from assistant.query import parse, validate
+
+
+@pytest.mark.parametrize(
+    ("question", "fragment"),
+    [
+        ("", "tomt"),
+        ("   \n\t ", "tomt"),
+        ("a" * 20_000, "for langt"),
+        ("hej\x00", "kontroltegn"),
+        ("hvad\x1b[31m", "kontroltegn"),
+        ("?!…", "ingen ord"),
+    ],
+)
+def test_unusable_questions_get_a_danish_message(question: str, fragment: str) -> None:
+    with pytest.raises(QuestionError) as info:
+        validate(question, 1000)
+    assert fragment in info.value.message
+    assert info.value.exit_code == 2
+
+
+def test_whitespace_is_tidied() -> None:
+    assert validate("  Hvilke\tforsøg\nstopper? ", 1000) == "Hvilke forsøg stopper?"
+
+
+def test_dates_in_any_phrasing_reach_both_searches() -> None:
+    for question in (
+        "Hvilke forsøg stopper 31/12-21?",
+        "Hvilke forsøg stopper 31.12.2021?",
+        "Hvilke forsøg stopper ved udgangen af 2021?",
+    ):
+        q = parse(question, 1000)
+        assert "dato20211231" in q.lexical.split()
+        assert "31/12-21" in q.dense and "udgangen af 2021" in q.dense
+        assert q.kind == "list" and "forsøg" in q.head
+
+
+def test_english_questions_get_danish_search_words() -> None:
+    q = parse("Which trials were extended?", 1000)
+    assert q.english
+    assert {"forsøg", "forlænget"} <= set(q.lexical.split())
+
+
+def test_question_kinds() -> None:
+    assert parse("Hvor mange borgere deltog?", 1000).kind == "number"
+    assert parse("Hvornår blev det besluttet?", 1000).kind == "date"
+    assert parse("Hvorfor stopper forsøget?", 1000).kind == "why"
+    assert parse("Hvad viser evalueringen?", 1000).kind == "fact"
+
+
+def test_names_and_years_are_anchors() -> None:
+    anchors = {g.word for g in parse("Hvilke forsøg gennemførte Københavns Kommune i 2024?", 1000).anchors}
+    assert {"københavns", "2024"} <= anchors

@@ -1,0 +1,29 @@
+"""Opening the index: a missing or corrupt index gets a message that says what to do."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.engine import build_assistant
+from assistant.errors import IndexCorruptError, IndexNotBuiltError
+from ingest.pipeline import run_ingest
+
+
+def test_missing_index(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(IndexNotBuiltError) as info:
+        build_assistant(tiny_settings, fake_embed)
+    assert "python -m ingest" in info.value.message
+    assert not tiny_settings.chroma_dir.exists()  # asking never creates an empty index
+
+
+def test_corrupt_index_is_detected_and_rebuild_recovers(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
+    run_ingest(tiny_settings, fake_embed)
+    sqlite = Path(tiny_settings.chroma_dir) / "chroma.sqlite3"
+    sqlite.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(IndexCorruptError) as info:
+        build_assistant(tiny_settings, fake_embed)
+    assert "python -m ingest --rebuild" in info.value.message
+    report = run_ingest(tiny_settings, fake_embed, rebuild=True)
+    assert len(report.added) == 4
+    assert build_assistant(tiny_settings, fake_embed).ask("Hvornår stopper forsøget med grus?").answered
