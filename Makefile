@@ -36,9 +36,10 @@ run: install ## install, update the index, serve the chat on 127.0.0.1:7860
 test: install ## run every test, including the QA eval gate on the real index
 	$(PY) -m pytest
 
-eval: install ## run the QA eval against the index in data/ (writes reports/)
+eval: install ## run the QA evals against the index in data/ (writes reports/)
 	$(PY) -m ingest --quiet
 	$(PY) -m evals
+	$(PY) -m evals --qa evals/holdout.jsonl
 
 bench: install ## measure ingest and ask latency on this machine (writes reports/)
 	$(PY) -m evals bench

@@ -5,7 +5,6 @@ python app.py [--host H] [--port P]     (or ASSISTANT_HOST / ASSISTANT_PORT)
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
@@ -14,7 +13,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home; the
 import gradio as gr
 
 from assistant.chat import EXAMPLES, respond
-from assistant.cliutil import DanishParser
+from assistant.cliutil import DanishParser, fail, setup_logging
 from assistant.config import load_settings
 from assistant.engine import Assistant, build_assistant
 from assistant.errors import AssistantError, IndexNotBuiltError
@@ -39,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", help="adresse (standard 127.0.0.1 eller ASSISTANT_HOST)")
     parser.add_argument("--port", type=int, help="port (standard 7860 eller ASSISTANT_PORT)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    setup_logging()
     try:
         settings = load_settings(**{k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None})
         try:
@@ -51,8 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             run_ingest(settings, on_document=lambda source, status: print(f"  {status:9} {source}", file=sys.stderr))
             assistant = build_assistant(settings)
     except AssistantError as exc:
-        print(f"Fejl: {exc.message}", file=sys.stderr)
-        return exc.exit_code
+        return fail(exc)
     print(f"Chatten kører på http://{settings.host}:{settings.port}", flush=True)
     build_ui(assistant).launch(server_name=settings.host, server_port=settings.port, show_error=False)
     return 0

@@ -12,7 +12,7 @@ document, numbered and cited. Three shapes:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.catalog import Catalog, Passage
 from assistant.config import AnswerSettings
@@ -26,17 +26,15 @@ from assistant.textnorm import display, ends_sentence, fold, search_text, terms
 NOT_FOUND = "Det kan jeg ikke finde et svar på i dokumenterne."
 MAYBE = "Disse steder ligner mest, men besvarer ikke spørgsmålet:"
 MIN_FACT_CHARS = 8
-RUNNER_UP = 0.85  # further sentences must score this share of the best one
 SUPPORT_WINDOWS = 5  # support is the best coverage among this many top windows
-LIST_HEADING_MIN = 0.5  # share of the question a list's heading must cover
+RANK_COST = 0.02  # a list found further down the ranking must fit this much better per rank
 
 
 @dataclass
 class Draft:
-    """An answer being written: text lines and the spans they cite."""
+    """The spans an answer being written cites, numbered in order of first citation."""
 
-    lines: list[str]
-    cited: list[tuple[Passage, Span, float]]
+    cited: list[tuple[Passage, Span, float]] = field(default_factory=list)
 
     def cite(self, passage: Passage, span: Span, score: float) -> int:
         for n, (p, s, _) in enumerate(self.cited, 1):
@@ -77,7 +75,7 @@ class Answerer:
         listed = self._list(query, hits, weights) if query.kind == "list" else None
         if listed:
             support = max(support, listed[0])
-        if support < self.settings.min_support:
+        if support < self.settings.min_support or not (facts or listed):
             return (*self._refuse(windows), support)
         if listed:
             return (*listed[1:], support)  # type: ignore[return-value]
@@ -98,27 +96,26 @@ class Answerer:
                 head_terms = set(terms(search_text(heading_text), self.catalog.language)) | passage.context_terms
                 if query.head and not match(query.head, head_terms | passage.title_terms):
                     continue  # a list of something else than what the question asks for
-                fit = coverage(weights, head_terms) - 0.02 * rank
-                if fit >= LIST_HEADING_MIN and (best is None or fit > best[0]):
+                fit = coverage(weights, head_terms) - RANK_COST * rank
+                if fit >= self.settings.list_heading_min and (best is None or fit > best[0]):
                     best = (fit, passage, heading, items)
         if best is None:
             return None
         fit, passage, heading, items = best
-        draft = Draft([], [])
+        draft = Draft()
         if heading:
             lead = f"Under »{display(passage.quote(heading))}« [{draft.cite(passage, heading, 1.0)}]"
         else:
             lead = f"I »{passage.meta['title']}« ({passage.meta['locator']})"
-        seen: set[str] = set()
-        entries = []
-        for item_passage, span in items[: self.settings.max_list_items]:
-            text = display(item_passage.quote(span))
-            if fold(text) in seen:
-                continue
-            seen.add(fold(text))
-            entries.append(f"- {text} [{draft.cite(item_passage, span, 1.0)}]")
-        draft.lines = [f"{lead} står {len(entries)} punkter:", *entries]
-        return fit, "\n".join(draft.lines), True, draft.citations()
+        unique: dict[str, tuple[Passage, Span]] = {}
+        for item_passage, span in items:
+            unique.setdefault(fold(display(item_passage.quote(span))), (item_passage, span))
+        shown = list(unique.values())[: self.settings.max_list_items]
+        entries = [f"- {display(p.quote(s))} [{draft.cite(p, s, 1.0)}]" for p, s in shown]
+        lines = [f"{lead} står {len(unique)} punkter:", *entries]
+        if len(unique) > len(shown):
+            lines.append(f"… og {len(unique) - len(shown)} punkter mere i kilden.")
+        return fit, "\n".join(lines), True, draft.citations()
 
     def _list_candidates(self, passage: Passage) -> list[tuple[Span | None, list[tuple[Passage, Span]]]]:
         """(heading, items) lists that ``passage`` is part of or holds."""
@@ -157,7 +154,7 @@ class Answerer:
         for w in facts[1:]:
             if sum(len(c.factual) for c in chosen) + len(w.factual) > self.settings.max_sentences:
                 continue
-            if w.score < RUNNER_UP * best.score:
+            if w.score < self.settings.runner_up * best.score:
                 break
             if w.passage.meta["source"] != source or w.coverage < 0.5 * best.coverage:
                 continue
@@ -168,14 +165,14 @@ class Answerer:
             used |= keys
             texts |= new_texts
             chosen.append(w)
-        draft = Draft([], [])
+        draft = Draft()
         parts = []
         for passage, span, score in _in_reading_order(chosen):
             parts.append(f"{display(passage.quote(span))} [{draft.cite(passage, span, score)}]")
         return " ".join(parts), True, draft.citations()
 
     def _refuse(self, windows: list[Scored]) -> tuple[str, bool, list[Citation]]:
-        draft = Draft([], [])
+        draft = Draft()
         used: set[str] = set()
         for w in windows:
             if len(used) >= self.settings.nearby_passages:

@@ -12,6 +12,7 @@ import re
 from assistant.engine import Assistant
 from assistant.errors import AssistantError
 from assistant.schema import Answer
+from assistant.textnorm import display
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def sources_markdown(answer: Answer) -> str:
     head = "**Kilder**" if answer.answered else "**Muligvis relevante steder** (besvarer ikke spørgsmålet)"
     lines = [head, ""]
     for c in answer.citations:
-        quote = md_escape(c.quote.replace("<p>", " ").replace("</p>", " "))
+        quote = md_escape(display(c.quote))
         lines.append(f"{c.n}. **{md_escape(c.title)}** – {md_escape(c.locator)}  \n   »{quote}«")
     return "\n".join(lines)
 

@@ -7,16 +7,17 @@ Everything printed is Danish. Exit codes: 0 done, 1 the index is missing or brok
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from assistant.cliutil import DanishParser
+from assistant.cliutil import DanishParser, fail, setup_logging
 from assistant.config import load_settings
 from assistant.engine import Assistant, build_assistant
 from assistant.errors import AssistantError, QuestionError
+from assistant.query import validate
 from assistant.schema import Answer
+from assistant.textnorm import display
 
 
 def _parser() -> DanishParser:
@@ -45,7 +46,7 @@ def format_answer(answer: Answer) -> str:
     if answer.citations:
         lines.append("Kilder:" if answer.answered else "Muligvis relevante steder (besvarer ikke spørgsmålet):")
     for c in answer.citations:
-        quote = " ".join(c.quote.replace("<p>", " ").replace("</p>", " ").split())
+        quote = display(c.quote)
         lines.append(f"[{c.n}] {c.title} – {c.locator}")
         lines.append(f"    »{quote}«")
         lines.append(f"    {c.source}, tegn {c.start}–{c.end}")
@@ -62,7 +63,8 @@ def _batch(assistant: Assistant, stream: Iterable[str], out: TextIO, sources: li
         try:
             payload = assistant.ask(question, sources).model_dump()
         except QuestionError as exc:
-            payload = {"question": question, "error": exc.message}
+            shown = question.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # bad bytes as U+FFFD
+            payload = {"question": shown, "error": exc.message}
             status = exc.exit_code
         out.write(json.dumps(payload, ensure_ascii=False) + "\n")
         out.flush()
@@ -71,22 +73,27 @@ def _batch(assistant: Assistant, stream: Iterable[str], out: TextIO, sources: li
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    setup_logging()
     try:
-        assistant = build_assistant(load_settings())
+        settings = load_settings()
+        if args.command == "ask" and args.question != "-":
+            validate(args.question, settings.answer.max_question_chars)  # before loading anything
+        assistant = build_assistant(settings)
         if args.command == "dokumenter":
+            stale = set(assistant.stale_documents())
             for record in sorted(assistant.documents.values(), key=lambda r: r.source):
-                print(
-                    f"{record.source}\n    {record.title} ({record.date}; {record.kind}) – {record.passages} passager"
-                )
+                note = "  (filen er ændret siden indekseringen: kør python -m ingest)" if record.source in stale else ""
+                print(f"{record.source}{note}")
+                print(f"    {record.title} ({record.date}; {record.kind}) – {record.passages} passager")
             return 0
+        if stale := assistant.stale_documents():
+            print(f"Bemærk: {', '.join(stale)} er ændret siden indekseringen; kør python -m ingest.", file=sys.stderr)
         if args.question == "-":
+            sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]  # bad bytes: a message, not a crash
             return _batch(assistant, sys.stdin, sys.stdout, args.doc)
         answer = assistant.ask(args.question, args.doc)
     except AssistantError as exc:
-        print(f"Fejl: {exc.message}", file=sys.stderr)
-        return exc.exit_code
+        return fail(exc)
     except KeyboardInterrupt:
         return 130
     if args.json:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import re
+import sys
 from typing import NoReturn
+
+from assistant.errors import AssistantError
 
 _MESSAGES = (
     (re.compile(r"the following arguments are required: (.*)"), r"mangler: \1"),
@@ -36,3 +40,15 @@ class DanishParser(argparse.ArgumentParser):
         for pattern, replacement in _MESSAGES:
             message = pattern.sub(replacement, message)
         self.exit(2, f"Fejl: {message}. Se: {self.prog} --help\n")
+
+
+def setup_logging() -> None:
+    """Warnings and errors only, one line each; bm25s sets its own logger to DEBUG."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+def fail(error: AssistantError) -> int:
+    """Print the error as one Danish line on stderr; return its exit code."""
+    print(f"Fejl: {error.message}", file=sys.stderr)
+    return error.exit_code

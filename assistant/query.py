@@ -14,19 +14,19 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assistant.dates import find_dates
+from assistant.dates import YEAR, find_dates
 from assistant.errors import QuestionError
 from assistant.textnorm import is_content, search_text, stemmer, words
 from assistant.thesaurus import DANISH_MARKERS, DANISH_SYNONYMS, ENGLISH_GLOSSARY, ENGLISH_MARKERS
 
 EXAMPLE = "Hvilke forsøg stopper 31/12-21?"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # bytes that were not UTF-8
 _HEAD = re.compile(
     r"\b(?:hvilke|hvilken|hvilket|nævn|oplist|hvor mange|antallet af|antal|which|what|how many|list|name)\s+(.*)",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"(?<=[\w,] )([A-ZÆØÅ][a-zæøå]+[a-zæøå-]*)")  # capitalised, not first in the sentence
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NUMBER_WORDS = frozenset(
     [
         "en",
@@ -93,6 +93,8 @@ def validate(question: str, max_chars: int) -> str:
             f"Spørgsmålet indeholder et kontroltegn (U+{ord(bad[0]):04X}), som ikke kan bruges. "
             "Skriv spørgsmålet igen uden det."
         )
+    if _SURROGATE.search(question):
+        raise QuestionError("Spørgsmålet indeholder tegn, der ikke er gyldig UTF-8. Skriv det igen.")
     text = " ".join(unicodedata.normalize("NFC", question).split())
     if not text:
         raise QuestionError(f"Spørgsmålet er tomt. Skriv et spørgsmål, fx »{EXAMPLE}«")
@@ -152,7 +154,7 @@ def parse(question: str, max_chars: int, language: str = "danish") -> Query:
 
 
 def _anchors(text: str, groups: list[TermGroup], head: frozenset[str]) -> tuple[TermGroup, ...]:
-    names = {w.lower() for w in _NAME.findall(text)} | {y for y in _YEAR.findall(text)}
+    names = {w.lower() for w in _NAME.findall(text)} | set(YEAR.findall(text))
     return tuple(g for g in groups if g.word in names or (head and g.stems == head))
 
 

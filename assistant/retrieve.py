@@ -35,6 +35,13 @@ class Hit:
     bm25: float | None = None
 
 
+def _query_vector(bundle: QueryBundle, model: VectorEmbedding, text: str) -> np.ndarray:
+    """The bundle's precomputed embedding, or ``text`` embedded now."""
+    if bundle.embedding is not None:
+        return np.asarray(bundle.embedding, dtype=np.float32)
+    return model.query_vector(text)
+
+
 def _with_scores(catalog: Catalog, pairs: Sequence[tuple[str, float]]) -> list[NodeWithScore]:
     return [NodeWithScore(node=catalog.passages[pid].node, score=score) for pid, score in pairs]
 
@@ -54,11 +61,7 @@ class DenseRetriever(BaseRetriever):
         return [(pid, score) for pid, score in found if pid in self.catalog.passages][: k or self.k]
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        vector = (
-            np.asarray(query_bundle.embedding, dtype=np.float32)
-            if query_bundle.embedding is not None
-            else self.embed_model.query_vector(query_bundle.embedding_strs[0])
-        )
+        vector = _query_vector(query_bundle, self.embed_model, query_bundle.embedding_strs[0])
         return _with_scores(self.catalog, self.search(vector))
 
 
@@ -119,10 +122,6 @@ class HybridRetriever(BaseRetriever):
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         query = parse(query_bundle.query_str, self.max_question_chars, self.bm25.catalog.language)
-        vector = (
-            np.asarray(query_bundle.embedding, dtype=np.float32)
-            if query_bundle.embedding is not None
-            else self.dense.embed_model.query_vector(query.dense)
-        )
+        vector = _query_vector(query_bundle, self.dense.embed_model, query.dense)
         hits = self.search(query.lexical, vector)
         return _with_scores(self.bm25.catalog, [(h.passage_id, h.score) for h in hits])

@@ -31,6 +31,9 @@ from assistant.errors import IndexCorruptError, IndexNotBuiltError
 logger = logging.getLogger(__name__)
 
 REBUILD_HINT = "Byg indekset igen med: python -m ingest --rebuild"
+# The layout of what ingest writes (chunking, node metadata). A change re-indexes every
+# file on the next ingest, and an index written by another version is not read.
+INDEX_VERSION = "5"
 _BATCH = 500
 
 
@@ -48,6 +51,7 @@ class DocumentRecord:
     spans: int
     revision: str
     ingested_at: str
+    index_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ class ChromaStore:
     def __init__(self, path: Path, name: str, model: str, create: bool = False) -> None:
         self.path = path
         self.model = model
-        base = f"{name}-{model}"[:50]
+        base = f"{name}-{model}"
         if not create and not (path / "chroma.sqlite3").is_file():
             raise IndexNotBuiltError(f"Der er intet indeks i {path}. Byg det først med: python -m ingest")
         self._client: chromadb.ClientAPI | None = None
@@ -141,8 +145,8 @@ class ChromaStore:
         got = self._guard("læsning af dokumentlisten", self.registry.get, include=["metadatas"])
         out = {}
         for meta in got["metadatas"] or []:
-            fields = {k: meta.get(k) for k in DocumentRecord.__dataclass_fields__}
-            out[meta["source"]] = DocumentRecord(**fields)  # type: ignore[arg-type]
+            fields = {k: meta[k] for k in DocumentRecord.__dataclass_fields__ if k in meta}
+            out[meta["source"]] = DocumentRecord(**fields)
         return out
 
     def committed(self) -> dict[str, str]:
@@ -173,6 +177,8 @@ class ChromaStore:
         span_vectors: np.ndarray,
         span_meta: Sequence[dict[str, Any]],
     ) -> None:
+        """Write passages and their span vectors. Metadata keys starting with "_" are
+        ingest's working data and are not stored."""
         for i in range(0, len(nodes), _BATCH):
             part = nodes[i : i + _BATCH]
             self._guard(
@@ -181,7 +187,7 @@ class ChromaStore:
                 ids=[n.node_id for n in part],
                 embeddings=vectors[i : i + _BATCH],
                 documents=[n.text for n in part],
-                metadatas=[dict(n.metadata) for n in part],
+                metadatas=[{k: v for k, v in n.metadata.items() if not k.startswith("_")} for n in part],
             )
         for i in range(0, len(span_ids), _BATCH):
             self._guard(
@@ -228,17 +234,9 @@ class ChromaStore:
 
     def query(self, vector: np.ndarray, k: int, sources: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the ``k`` nearest passages."""
-        count = self._guard("søgning", self.passages.count)
-        if not count:
-            return []
         where = {"source": {"$in": list(sources)}} if sources else None
         got = self._guard(
-            "søgning",
-            self.passages.query,
-            query_embeddings=[vector],
-            n_results=min(k, count),
-            where=where,
-            include=["distances"],
+            "søgning", self.passages.query, query_embeddings=[vector], n_results=k, where=where, include=["distances"]
         )
         return [(pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 

@@ -17,7 +17,7 @@ from bm25s.stopwords import STOPWORDS_DANISH, STOPWORDS_EN
 from assistant.dates import date_tokens
 
 _WORD = re.compile(r"[^\W_]+")
-_HYPHEN_BREAK = re.compile(r"([^\W\d_]{2,})-[ \t]*\n\s*([^\W\d_]{2,})")
+_HYPHEN_BREAK = re.compile(r"([^\W\d_]{2,})-[ \t\r]*\n\s*([^\W\d_]{2,})")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff\u00ad\u200b-\u200f\ufeff]")
 _TAG = re.compile(r"</?p>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")

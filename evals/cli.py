@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
-from assistant.cliutil import DanishParser
+from assistant.cliutil import DanishParser, setup_logging
 from assistant.config import load_settings
 from assistant.engine import build_assistant
 from assistant.errors import AssistantError
@@ -26,7 +25,7 @@ def _parser() -> DanishParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    setup_logging()
     try:
         settings = load_settings()
         qa_file = args.qa or settings.eval.qa_file

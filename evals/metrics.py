@@ -58,8 +58,8 @@ def verbatim(citation: dict[str, Any], root: Path) -> bool:
     """The quote is exactly the source file's text at the citation's offsets."""
     path = root / citation["source"]
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
+        text = path.read_bytes().decode("utf-8")  # offsets count "\r" too: no newline translation
+    except (OSError, UnicodeDecodeError):
         return False
     return text[citation["start"] : citation["end"]] == citation["quote"]
 

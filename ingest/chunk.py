@@ -7,7 +7,6 @@ offsets point into the original file text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -104,12 +103,12 @@ def split_long(chunk: Chunk, source: str, max_chars: int) -> list[Chunk]:
 def detect_layout(source: str) -> str:
     """Guess the layout of a document that the manifest does not describe."""
     tab_lines = sum(1 for line in source.splitlines() if line.count("\t") >= 2)
-    if tab_lines >= 3 and re.search(r"^Tabel\s+\d+\s*$", source, re.MULTILINE):
+    if tab_lines >= 3 and segment.TABLE_MARK.search(source):
         return "tables"
-    breaks = len(re.findall(r"\n[ \t]*\n[ \t]*\n[ \t]*\n", source))
+    slides = len(segment.SLIDE_BREAK.findall(source)) + 1
     lines = [ln for ln in source.splitlines() if ln.strip()]
     short = sum(1 for ln in lines if len(ln.strip()) < 60)
-    if breaks >= 3 and lines and short / len(lines) > 0.5:
+    if slides >= 3 and lines and short / len(lines) > 0.5:
         return "slides"
     return "sections"
 

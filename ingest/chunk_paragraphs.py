@@ -9,19 +9,14 @@ A line "Tabel N" and the line after it become the context of the blocks that fol
 
 from __future__ import annotations
 
-import re
-
 from assistant.textnorm import display
 from ingest import segment
 from ingest.chunk import Chunk, Unit, region_units
 
-_BLOCK_BREAK = re.compile(r"\n[ \t]*\n\s*")
-_TABLE = re.compile(r"^Tabel\s+\d+$")
-
 
 def _blocks(source: str) -> list[tuple[int, int]]:
     out, pos = [], 0
-    for m in _BLOCK_BREAK.finditer(source):
+    for m in segment.BLOCK_BREAK.finditer(source):
         if span := segment.trim(source, pos, m.start()):
             out.append(span)
         pos = m.end()
@@ -44,7 +39,7 @@ def chunk(source: str, window_chars: int) -> list[Chunk]:
     while i < len(blocks):
         s, e = blocks[i]
         first_line = source[s:e].split("\n", 1)[0].strip()
-        if _TABLE.match(first_line):
+        if segment.TABLE_MARK.match(first_line):
             sections.append((context, heading, current))
             title = blocks[i + 1] if i + 1 < len(blocks) else (s, e)
             context = f"{first_line} – {display(source[title[0] : title[1]])}"

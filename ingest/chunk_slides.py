@@ -23,7 +23,6 @@ from ingest import segment
 from ingest.chunk import Chunk, Unit, region_units, split_long
 from ingest.segment import Line
 
-_SLIDE_BREAK = re.compile(r"\n[ \t]*\n[ \t]*\n[ \t]*\n\s*")
 NARROW = 28  # item titles in a table column wrap at about this width
 HEADING_WORDS = 12
 # "Mikrolån Det fremgår af …": a one-word item title fused with the first remark.
@@ -32,7 +31,7 @@ _FUSED_TITLE = re.compile(r"^([A-ZÆØÅ][\wæøå/-]{2,24}) (?=[A-ZÆØÅ][a-z�
 
 def _slides(source: str) -> list[tuple[int, int]]:
     out, pos = [], 0
-    for m in _SLIDE_BREAK.finditer(source):
+    for m in segment.SLIDE_BREAK.finditer(source):
         if source[pos : m.start()].strip():
             out.append((pos, m.start()))
         pos = m.end()

@@ -8,14 +8,11 @@ a row is the unit a caseworker asks about.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from assistant.textnorm import display
 from ingest import segment
 from ingest.chunk import Chunk, Unit, region_units, split_long
-
-_TABLE = re.compile(r"^Tabel\s+(\d+)[ \t]*$", re.MULTILINE)
 
 Span = tuple[int, int]
 
@@ -57,7 +54,7 @@ def _text(source: str, spans: list[Span]) -> str:
 
 
 def chunk(source: str, max_chars: int) -> list[Chunk]:
-    marks = list(_TABLE.finditer(source))
+    marks = list(segment.TABLE_MARK.finditer(source))
     first = marks[0].start() if marks else len(source)
     chunks: list[Chunk] = []
     if source[:first].strip():
@@ -77,17 +74,15 @@ def _table(source: str, number: int, start: int, end: int) -> list[Chunk]:
     title = display(source[title_span[0] : title_span[1]])
     header: list[str] = []
     rows: list[_Row] = []
+    notes: list[Span] = []  # lines without tabs (a footnote, a source line): not part of a row
     for line_start, line_end in rows_raw[1:]:
         cells = _cells(source, line_start, line_end)
-        if not header and len(cells) > 1:
+        if len(cells) == 1:
+            notes.append(cells[0])
+        elif not header:
             header = [display(source[s:e]) for s, e in cells]
-            continue
-        if rows and (len(cells) == 1 or cells[0][1] == cells[0][0]):
-            # An empty first cell (or a line with no tabs): the row above continues.
-            if len(cells) == 1:
-                rows[-1].cells[-1].append(cells[0])
-            else:
-                rows[-1].add(cells)
+        elif rows and cells[0][1] == cells[0][0]:
+            rows[-1].add(cells)  # an empty first cell: the row above continues
         else:
             row = _Row()
             row.add(cells)
@@ -98,10 +93,8 @@ def _table(source: str, number: int, start: int, end: int) -> list[Chunk]:
     out = []
     for r, row in enumerate(rows, 1):
         title_cells = row.cells[0] if row.cells else []
-        if not title_cells:
-            continue
         units = [Unit(s, e, "title") for s, e in title_cells]
-        lines = [_text(source, title_cells)]
+        lines = [_text(source, title_cells)] if title_cells else []
         for c, spans in enumerate(row.cells[1:], 1):
             name = header[c] if c < len(header) else f"Kolonne {c + 1}"
             for s, e in spans:
@@ -120,5 +113,19 @@ def _table(source: str, number: int, start: int, end: int) -> list[Chunk]:
             text="\n".join(lines),
             heading=(heading.start, heading.end),
         )
-        out.append(row_chunk)
+        if units:
+            out.append(row_chunk)
+    if notes:
+        units = [u for s, e in notes for u in region_units(source, s, e)]
+        if units:
+            out.append(
+                Chunk(
+                    notes[0][0],
+                    notes[-1][1],
+                    f"Tabel {number}, note",
+                    context,
+                    units,
+                    heading=(heading.start, heading.end),
+                )
+            )
     return out

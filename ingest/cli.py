@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
-from assistant.cliutil import DanishParser
+from tqdm import tqdm
+
+from assistant.cliutil import DanishParser, fail, setup_logging
 from assistant.config import load_settings
 from assistant.errors import AssistantError
+from ingest.manifest import corpus_files, load_manifest
 from ingest.pipeline import IngestReport, run_ingest
 
 STATUS = {"added": "ny", "updated": "ændret", "unchanged": "uændret", "removed": "fjernet", "failed": "FEJL"}
@@ -37,21 +39,31 @@ def summary(report: IngestReport) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    setup_logging()
+    bar: tqdm | None = None
 
     def progress(source: str, status: str) -> None:
-        if not args.quiet:
-            print(f"  {STATUS.get(status, status):9} {source}", file=sys.stderr, flush=True)
+        line = f"  {STATUS.get(status, status):9} {source}"
+        if bar is not None:
+            bar.write(line, file=sys.stderr)
+            bar.update(1)
+        elif not args.quiet:
+            print(line, file=sys.stderr, flush=True)
 
     try:
         settings = load_settings()
+        if not args.quiet and sys.stderr.isatty():
+            total = len(corpus_files(settings.corpus_dir, load_manifest(settings.manifest_file)))
+            bar = tqdm(total=total, unit="dok", desc="Indekserer", file=sys.stderr, leave=False)
         report = run_ingest(settings, rebuild=args.rebuild, on_document=progress)
     except AssistantError as exc:
-        print(f"Fejl: {exc.message}", file=sys.stderr)
-        return exc.exit_code
+        return fail(exc)
     except KeyboardInterrupt:
         print("Afbrudt. Det, der allerede var indekseret, er bevaret.", file=sys.stderr)
         return 130
+    finally:
+        if bar is not None:
+            bar.close()
     print(summary(report))
     for error in report.failed:
         print(f"Fejl: {error.message}. Den tidligere indekserede udgave (hvis nogen) er bevaret.", file=sys.stderr)

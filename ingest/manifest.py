@@ -28,9 +28,8 @@ class DocumentMeta:
     ocr: bool = False
 
 
-def load_manifest(corpus_dir: Path) -> dict[str, DocumentMeta]:
+def load_manifest(path: Path) -> dict[str, DocumentMeta]:
     """Manifest entries by file name; a missing manifest is an empty one."""
-    path = corpus_dir / "manifest.toml"
     if not path.is_file():
         return {}
     try:
@@ -56,8 +55,13 @@ def load_manifest(corpus_dir: Path) -> dict[str, DocumentMeta]:
 
 def corpus_files(corpus_dir: Path, manifest: dict[str, DocumentMeta]) -> dict[str, Path]:
     """The source files to index, by file name: every listed file that exists plus
-    every unlisted text file in the folder."""
+    every unlisted text file in the folder. A missing or empty folder is an error, not
+    an instruction to empty the index."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(str(corpus_dir), "mappen findes ikke; intet er ændret i indekset")
     files = {p.name: p for p in sorted(corpus_dir.iterdir()) if p.is_file() and p.suffix in SOURCE_SUFFIXES}
+    if not files:
+        raise CorpusError(str(corpus_dir), "mappen indeholder ingen dokumenter (.txt); intet er ændret i indekset")
     for name in manifest:
         if name not in files:
             logger.warning("manifest.toml names %s, which is not in %s", name, corpus_dir)

@@ -3,8 +3,10 @@
 * An unchanged file (same bytes, same manifest entry, same chunking) is skipped.
 * A changed file's new passages are written first, then its registry record (the commit),
   then the old passages are deleted; a file that cannot be read keeps its old version.
-* A file that is gone is removed from the registry, then its passages.
-* ``rebuild`` builds a fresh index beside the old one and swaps it in at the end.
+* A file that is gone is removed from the registry, then its passages. An empty or
+  missing corpus folder is refused rather than taken as "delete everything".
+* ``rebuild`` builds a fresh index beside the old one and swaps it in at the end, unless
+  a file that the old index holds could not be read.
 """
 
 from __future__ import annotations
@@ -22,20 +24,21 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from llama_index.core.schema import Document
+
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.embed import VectorEmbedding, build_embed_model, model_slug
 from assistant.errors import AssistantError, CorpusError
-from assistant.store import ChromaStore, DocumentRecord, forget_client
+from assistant.store import INDEX_VERSION, ChromaStore, DocumentRecord, forget_client
 from ingest.cache import EmbeddingCache
-from ingest.chunk import chunk_document
 from ingest.manifest import DocumentMeta, corpus_files, load_manifest, meta_for
-from ingest.nodes import build_nodes
+from ingest.node_parser import EMBED_TEXT, SPAN_TEXTS, StructuredNodeParser
 from ingest.ocr import Lexicon, OcrRepairer
 from ingest.parse import SourceFile, read_source
 
 logger = logging.getLogger(__name__)
 
-INDEX_VERSION = "4"  # bump when chunking or node metadata change: every file is re-indexed
+Notify = Callable[[str, str], None]
 
 
 @dataclass
@@ -63,10 +66,18 @@ class IngestBusyError(AssistantError):
     """Another ingest holds the lock on the data directory."""
 
 
+class RebuildRefusedError(AssistantError):
+    """A rebuild would have dropped documents that the old index still holds."""
+
+
 @contextmanager
 def _lock(data_dir: Path) -> Iterator[None]:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / "ingest.lock", "w") as handle:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(data_dir / "ingest.lock", "w")  # noqa: SIM115 - held for the whole run
+    except OSError as exc:
+        raise AssistantError(f"Datamappen {data_dir} kan ikke bruges: {exc.strerror or exc}.") from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -76,10 +87,11 @@ def _lock(data_dir: Path) -> Iterator[None]:
 
 def source_name(path: Path) -> str:
     """The path shown in citations: relative to the project root when inside it."""
+    resolved = path.resolve()
     try:
-        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
+        return resolved.relative_to(PROJECT_ROOT).as_posix()
     except ValueError:
-        return f"{path.parent.name}/{path.name}"
+        return resolved.as_posix()
 
 
 def revision(doc_hash: str, meta: DocumentMeta, settings: Settings) -> str:
@@ -92,17 +104,21 @@ def run_ingest(
     settings: Settings,
     embed_model: VectorEmbedding | None = None,
     rebuild: bool = False,
-    on_document: Callable[[str, str], None] | None = None,
+    on_document: Notify | None = None,
 ) -> IngestReport:
     """Bring the index in line with the corpus folder. ``on_document(source, status)``
     is called once per file (for progress display)."""
     with _lock(settings.data_dir):
+        old = settings.data_dir / "chroma.old"
+        if old.exists() and not settings.chroma_dir.exists():
+            os.replace(old, settings.chroma_dir)  # a rebuild died between its two renames
+        model = embed_model or build_embed_model(settings.embedding)
         if not rebuild:
-            return _ingest(settings, settings.chroma_dir, embed_model, on_document)
+            return _ingest(settings, settings.chroma_dir, model, on_document)
         fresh = settings.data_dir / "chroma.rebuild"
         shutil.rmtree(fresh, ignore_errors=True)
-        report = _ingest(settings, fresh, embed_model, on_document)
-        old = settings.data_dir / "chroma.old"
+        report = _ingest(settings, fresh, model, on_document)
+        _refuse_lossy_rebuild(settings, model, report, fresh)
         shutil.rmtree(old, ignore_errors=True)
         forget_client(settings.chroma_dir)
         if settings.chroma_dir.exists():
@@ -113,118 +129,150 @@ def run_ingest(
         return report
 
 
+def _refuse_lossy_rebuild(settings: Settings, model: VectorEmbedding, report: IngestReport, fresh: Path) -> None:
+    """Keep the old index when a file it holds could not be read this time."""
+    if not report.failed or not (settings.chroma_dir / "chroma.sqlite3").is_file():
+        return
+    try:
+        store = ChromaStore(settings.chroma_dir, settings.store.collection, model_slug(model.model_name))
+        held = set(store.documents())
+        store.close()
+    except AssistantError:
+        return  # the old index is unreadable (or of another encoder): nothing in it to lose
+    lost = sorted({e.source for e in report.failed} & held)
+    if lost:
+        forget_client(fresh)
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise RebuildRefusedError(
+            f"Genopbygningen er ikke taget i brug, fordi {', '.join(lost)} ikke kunne læses; "
+            "det gamle indeks er bevaret. Ret filen, og kør igen."
+        )
+
+
 def _ingest(
-    settings: Settings,
-    chroma_dir: Path,
-    embed_model: VectorEmbedding | None,
-    on_document: Callable[[str, str], None] | None,
+    settings: Settings, chroma_dir: Path, embed_model: VectorEmbedding | None, notify: Notify | None
 ) -> IngestReport:
     started = time.perf_counter()
-    report = IngestReport()
-    manifest = load_manifest(settings.corpus_dir)
+    manifest = load_manifest(settings.manifest_file)
+    files = corpus_files(settings.corpus_dir, manifest)
     model = embed_model or build_embed_model(settings.embedding)
     slug = model_slug(model.model_name)
     store = ChromaStore(chroma_dir, settings.store.collection, slug, create=True)
-    try:
-        return _update(settings, store, model, manifest, slug, report, on_document, started)
-    finally:
-        store.close()
-
-
-def _update(
-    settings: Settings,
-    store: ChromaStore,
-    model: VectorEmbedding,
-    manifest: dict[str, DocumentMeta],
-    slug: str,
-    report: IngestReport,
-    on_document: Callable[[str, str], None] | None,
-    started: float,
-) -> IngestReport:
-    if removed := store.collect_garbage():
-        logger.info("removed %d passages left by an interrupted ingest", removed)
-    registry = store.documents()
     cache = EmbeddingCache(settings.cache_file, slug)
-    repairer: OcrRepairer | None = None
-    seen: set[str] = set()
-    notify = on_document or (lambda source, status: None)
+    run = _Run(settings, store, model, cache, manifest, notify or (lambda source, status: None))
+    try:
+        run.update(files)
+    finally:
+        cache.close()
+        store.close()
+    run.report.index_bytes = sum(f.stat().st_size for f in chroma_dir.rglob("*") if f.is_file())
+    run.report.seconds = time.perf_counter() - started
+    return run.report
 
-    for name, path in corpus_files(settings.corpus_dir, manifest).items():
-        source = source_name(path)
-        seen.add(source)
-        try:
-            sf = read_source(path, source)
-            meta = meta_for(name, sf.text, manifest)
-            rev = revision(sf.doc_hash, meta, settings)
+
+@dataclass
+class _Run:
+    """One ingest run: what it writes to and what it has done so far."""
+
+    settings: Settings
+    store: ChromaStore
+    model: VectorEmbedding
+    cache: EmbeddingCache
+    manifest: dict[str, DocumentMeta]
+    notify: Notify
+    report: IngestReport = field(default_factory=IngestReport)
+    _repairer: OcrRepairer | None = None
+
+    def update(self, files: dict[str, Path]) -> None:
+        if removed := self.store.collect_garbage():
+            logger.info("removed %d passages left by an interrupted ingest", removed)
+        registry = self.store.documents()
+        seen: set[str] = set()
+        for name, path in files.items():
+            source = source_name(path)
+            seen.add(source)
             old = registry.get(source)
-            if old and old.revision == rev:
-                report.unchanged.append(source)
-                report.passages += old.passages
-                report.spans += old.spans
-                notify(source, "unchanged")
-                continue
-            if meta.ocr and repairer is None:
-                repairer = _repairer(settings, manifest)
-            record = _index(store, cache, model, sf, meta, rev, settings, repairer if meta.ocr else None)
-        except CorpusError as exc:
-            report.failed.append(exc)
-            notify(source, "failed")
-            continue
-        (report.updated if old else report.added).append(source)
-        report.passages += record.passages
-        report.spans += record.spans
-        notify(source, "updated" if old else "added")
-
-    for source in sorted(set(registry) - seen):
-        store.forget(source)
-        report.removed.append(source)
-        notify(source, "removed")
-    report.embedded, report.cache_hits = cache.misses, cache.hits
-    cache.close()
-    report.index_bytes = store.size_bytes()
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _index(
-    store: ChromaStore,
-    cache: EmbeddingCache,
-    model: VectorEmbedding,
-    sf: SourceFile,
-    meta: DocumentMeta,
-    rev: str,
-    settings: Settings,
-    repairer: OcrRepairer | None,
-) -> DocumentRecord:
-    chunks = chunk_document(sf.text, meta.layout, settings.chunk.max_chars, settings.chunk.window_chars, sf.source)
-    prepared = build_nodes(sf, meta, chunks, rev, repair=repairer.repair if repairer else None)
-    vectors = cache.embed(prepared.node_texts, model.passage_vectors)
-    span_vectors = cache.embed(prepared.span_texts, model.passage_vectors)
-    store.add(prepared.nodes, vectors, prepared.span_ids, span_vectors, prepared.span_meta)
-    record = DocumentRecord(
-        source=sf.source,
-        doc_hash=sf.doc_hash,
-        title=meta.title,
-        publisher=meta.publisher,
-        date=meta.date,
-        kind=meta.kind,
-        passages=len(prepared.nodes),
-        spans=len(prepared.span_ids),
-        revision=rev,
-        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
-    store.commit(record)  # from here on the new version is the one that is read
-    store.delete_passages(sf.source, keep_revision=rev)
-    return record
-
-
-def _repairer(settings: Settings, manifest: dict[str, DocumentMeta]) -> OcrRepairer:
-    """An OCR repairer whose lexicon includes the words of the clean corpus documents."""
-    texts = []
-    for name, path in corpus_files(settings.corpus_dir, manifest).items():
-        if not manifest.get(name, DocumentMeta(name, name)).ocr:
             try:
-                texts.append(read_source(path, name).text)
-            except CorpusError:
-                continue
-    return OcrRepairer(Lexicon(texts))
+                status = self._document(name, path, source, old)
+            except CorpusError as exc:
+                self.report.failed.append(exc)
+                status = "failed"
+            self.notify(source, status)
+        for source in sorted(set(registry) - seen):
+            self.store.forget(source)
+            self.report.removed.append(source)
+            self.notify(source, "removed")
+        self.report.embedded, self.report.cache_hits = self.cache.misses, self.cache.hits
+
+    def _document(self, name: str, path: Path, source: str, old: DocumentRecord | None) -> str:
+        sf = read_source(path, source)
+        meta = meta_for(name, sf.text, self.manifest)
+        rev = revision(sf.doc_hash, meta, self.settings)
+        if old and old.revision == rev:
+            self.report.unchanged.append(source)
+            self.report.passages += old.passages
+            self.report.spans += old.spans
+            return "unchanged"
+        record = self._index(sf, meta, rev)
+        (self.report.updated if old else self.report.added).append(source)
+        self.report.passages += record.passages
+        self.report.spans += record.spans
+        return "updated" if old else "added"
+
+    def _index(self, sf: SourceFile, meta: DocumentMeta, rev: str) -> DocumentRecord:
+        document = Document(
+            id_=f"{sf.source}@{rev}",
+            text=sf.text,
+            metadata={
+                "source": sf.source,
+                "doc_hash": sf.doc_hash,
+                "revision": rev,
+                "title": meta.title,
+                "date": meta.date,
+                "kind": meta.kind,
+                "layout": meta.layout,
+                "ocr": meta.ocr,
+            },
+        )
+        chunking = self.settings.chunk
+        parser = StructuredNodeParser(max_chars=chunking.max_chars, window_chars=chunking.window_chars)
+        repair = self.repairer().repair if meta.ocr else None
+        nodes = parser.get_nodes_from_documents([document], repair=repair)
+        span_ids, span_texts, span_meta = [], [], []
+        for node in nodes:
+            for j, text in enumerate(json.loads(node.metadata[SPAN_TEXTS])):
+                span_ids.append(f"{node.node_id}:{j}")
+                span_texts.append(text)
+                span_meta.append({"source": sf.source, "revision": rev, "passage": node.node_id})
+        vectors = self.cache.embed([n.metadata[EMBED_TEXT] for n in nodes], self.model.passage_vectors)
+        span_vectors = self.cache.embed(span_texts, self.model.passage_vectors)
+        self.store.add(nodes, vectors, span_ids, span_vectors, span_meta)  # type: ignore[arg-type]
+        record = DocumentRecord(
+            source=sf.source,
+            doc_hash=sf.doc_hash,
+            title=meta.title,
+            publisher=meta.publisher,
+            date=meta.date,
+            kind=meta.kind,
+            passages=len(nodes),
+            spans=len(span_ids),
+            revision=rev,
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            index_version=INDEX_VERSION,
+        )
+        self.store.commit(record)  # from here on the new version is the one that is read
+        self.store.delete_passages(sf.source, keep_revision=rev)
+        return record
+
+    def repairer(self) -> OcrRepairer:
+        """An OCR repairer whose lexicon includes the words of the clean corpus documents."""
+        if self._repairer is None:
+            texts = []
+            for name, path in corpus_files(self.settings.corpus_dir, self.manifest).items():
+                if not self.manifest.get(name, DocumentMeta(name, name)).ocr:
+                    try:
+                        texts.append(read_source(path, name).text)
+                    except CorpusError:
+                        continue
+            self._repairer = OcrRepairer(Lexicon(texts))
+        return self._repairer

@@ -17,6 +17,11 @@ BULLETS = "•▪\uf0b7\uf0a1\uf0fc\uf0a7\uf0d8\u25cf\u25aa\u2022"
 # "-" and "o" start list items; an en dash at the start of a line continues the line above.
 _BULLET = re.compile(rf"^(?:[{BULLETS}]|o(?=\s)|-(?=\s))\s*")
 _TAG = re.compile(r"</?p>", re.IGNORECASE)
+_TAG_AT_END = re.compile(r"</?p>$", re.IGNORECASE)
+# Structure markers, shared by the chunkers. "\r" is allowed wherever a line ends.
+TABLE_MARK = re.compile(r"^Tabel\s+(\d+)[ \t\r]*$", re.MULTILINE)
+BLOCK_BREAK = re.compile(r"\n[ \t\r]*\n\s*")  # a blank line
+SLIDE_BREAK = re.compile(r"\n[ \t\r]*\n[ \t\r]*\n[ \t\r]*\n\s*")  # three or more blank lines
 _SENTENCE_END = re.compile(r"[.!?](?=[\"”)]?\s+[\"”(]?[A-ZÆØÅ0-9])")
 # Words after which a wrapped line always continues, whatever the next line starts with.
 _CONTINUING = frozenset(
@@ -159,9 +164,9 @@ def trim(source: str, start: int, end: int) -> tuple[int, int] | None:
         if head:
             start = head.end()
             continue
-        tail = re.search(r"</?p>$", source[start:end], re.IGNORECASE)
+        tail = _TAG_AT_END.search(source, start, end)
         if tail:
-            end = start + tail.start()
+            end = tail.start()
             continue
         break
     return (start, end) if end > start else None

@@ -42,7 +42,7 @@ def test_ask_json_has_the_documented_keys_and_exact_quotes(real_index: Settings)
     assert set(payload) == {"question", "answer", "answered", "citations", "timings_ms"}
     for c in payload["citations"]:
         assert set(c) == {"n", "source", "title", "locator", "quote", "start", "end", "score"}
-        text = (PROJECT_ROOT / c["source"]).read_text(encoding="utf-8")
+        text = (PROJECT_ROOT / c["source"]).read_bytes().decode("utf-8")
         assert text[c["start"] : c["end"]] == c["quote"]
 
 
@@ -77,3 +77,19 @@ def test_missing_index(tmp_path: Path, real_index: Settings) -> None:
     assert done.returncode == 1
     assert done.stderr.startswith("Fejl: Der er intet indeks") and "python -m ingest" in done.stderr
     assert "Traceback" not in done.stderr
+    # a bad question is a usage error even before there is an index
+    assert _run(empty, "ask", "  ").returncode == 2
+
+
+def test_undecodable_stdin_gets_an_error_line_not_a_traceback(real_index: Settings) -> None:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(real_index.data_dir), "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "--json", "-"],
+        input=b"hvad \xff\xfe er det?\n",
+        capture_output=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert "UTF-8" in json.loads(done.stdout.decode())["error"]

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.engine import Assistant, build_assistant
-from assistant.errors import QuestionError
+from assistant.errors import IndexNotBuiltError, QuestionError
 from ingest.pipeline import run_ingest
 
 
@@ -19,7 +19,7 @@ def tiny_assistant(tiny_settings: Settings, fake_embed) -> Assistant:  # type: i
 
 
 def _source(settings: Settings, source: str) -> str:
-    return (settings.corpus_dir / Path(source).name).read_text(encoding="utf-8")
+    return (settings.corpus_dir / Path(source).name).read_bytes().decode("utf-8")  # no newline translation
 
 
 def test_every_citation_quotes_the_source_at_its_offsets(tiny_assistant: Assistant, tiny_settings: Settings) -> None:
@@ -47,6 +47,7 @@ def test_a_question_about_something_absent_is_refused_with_nearby_passages(tiny_
     answer = tiny_assistant.ask("Hvad koster en ny motorvej til Aarhus i 2040?")
     assert not answer.answered
     assert answer.answer.startswith("Det kan jeg ikke finde")
+    assert answer.citations  # the nearest passages, shown as possibly relevant
 
 
 def test_ocr_text_is_found_through_its_repaired_form_and_quoted_as_is(tiny_assistant: Assistant) -> None:
@@ -56,9 +57,12 @@ def test_ocr_text_is_found_through_its_repaired_form_and_quoted_as_is(tiny_assis
     assert any("Leesg" in c.quote for c in answer.citations)  # quoted verbatim, found as "Læsø"
 
 
-def test_filter_restricts_sources_and_rejects_unknown_documents(tiny_assistant: Assistant) -> None:
-    answer = tiny_assistant.ask("Hvad viser evalueringen?", sources=["corpus/notat.txt"])
-    assert {c.source for c in answer.citations} <= {"corpus/notat.txt"}
+def test_filter_restricts_sources_and_rejects_unknown_documents(
+    tiny_assistant: Assistant, tiny_settings: Settings
+) -> None:
+    notat = str(tiny_settings.corpus_dir / "notat.txt")
+    answer = tiny_assistant.ask("Hvad viser evalueringen?", sources=[notat])
+    assert answer.citations and {c.source for c in answer.citations} == {notat}
     with pytest.raises(QuestionError) as info:
         tiny_assistant.ask("Hvad viser evalueringen?", sources=["corpus/findes-ikke.txt"])
     assert "Ukendt dokument" in info.value.message
@@ -68,3 +72,42 @@ def test_timings_are_reported(tiny_assistant: Assistant) -> None:
     timings = tiny_assistant.ask("Hvornår stopper forsøget med grus?").timings_ms
     assert {"embed", "retrieve", "answer", "total"} <= set(timings)
     assert timings["total"] >= timings["embed"]
+
+
+def test_a_running_assistant_sees_a_new_ingest_and_flags_changed_files(
+    tiny_assistant: Assistant,
+    tiny_settings: Settings,
+    fake_embed,  # type: ignore[no-untyped-def]
+) -> None:
+    assert tiny_assistant.stale_documents() == []
+    notat = tiny_settings.corpus_dir / "notat.txt"
+    notat.write_text(
+        notat.read_text(encoding="utf-8") + "\nForsøget med ladestandere stopper i 2031.\n", encoding="utf-8"
+    )
+    assert [Path(s).name for s in tiny_assistant.stale_documents()] == ["notat.txt"]
+    run_ingest(tiny_settings, fake_embed)
+    assert tiny_assistant.refresh(force=True)
+    assert tiny_assistant.stale_documents() == []
+    answer = tiny_assistant.ask("Hvornår stopper forsøget med ladestandere?")
+    assert any("ladestandere" in c.quote for c in answer.citations)
+
+
+def test_an_index_from_another_version_is_refused_with_a_message(
+    tiny_settings: Settings,
+    fake_embed,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    run_ingest(tiny_settings, fake_embed)
+    monkeypatch.setattr("assistant.engine.INDEX_VERSION", "999")
+    with pytest.raises(IndexNotBuiltError, match="anden version"):
+        build_assistant(tiny_settings, fake_embed)
+
+
+def test_long_lists_say_how_many_items_were_left_out(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
+    run_ingest(tiny_settings, fake_embed)
+    short = tiny_settings.model_copy(update={"answer": tiny_settings.answer.model_copy(update={"max_list_items": 2})})
+    dias = tiny_settings.corpus_dir / "dias.txt"
+    dias.write_text(dias.read_text(encoding="utf-8") + "Vejbump\n\nLysregulering\n\n", encoding="utf-8")
+    run_ingest(short, fake_embed)
+    answer = build_assistant(short, fake_embed).ask("Hvilke forsøg stopper 31/12-30?")
+    assert "står 4 punkter" in answer.answer and "… og 2 punkter mere" in answer.answer

@@ -56,3 +56,8 @@ def test_question_kinds() -> None:
 def test_names_and_years_are_anchors() -> None:
     anchors = {g.word for g in parse("Hvilke forsøg gennemførte Københavns Kommune i 2024?", 1000).anchors}
     assert {"københavns", "2024"} <= anchors
+
+
+def test_bytes_that_were_not_utf8_are_refused() -> None:
+    with pytest.raises(QuestionError, match="UTF-8"):
+        validate("hvad er \udcff?", 1000)

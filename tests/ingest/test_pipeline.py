@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from assistant.config import Settings
 from assistant.engine import build_assistant
+from assistant.errors import CorpusError
 from assistant.store import ChromaStore
 from ingest import pipeline
-from ingest.pipeline import IngestBusyError, run_ingest
+from ingest.pipeline import IngestBusyError, RebuildRefusedError, run_ingest
+
+
+def _names(sources: list[str]) -> list[str]:
+    return [Path(s).name for s in sources]
 
 
 def _store(settings: Settings) -> ChromaStore:
@@ -23,7 +30,7 @@ def test_first_run_indexes_every_document_with_exact_offsets(tiny_settings: Sett
     store = _store(tiny_settings)
     for node in store.committed_nodes():
         meta = node.metadata
-        source = (tiny_settings.corpus_dir / Path(meta["source"]).name).read_text(encoding="utf-8")
+        source = (tiny_settings.corpus_dir / Path(meta["source"]).name).read_bytes().decode("utf-8")
         assert node.text == source[meta["start"] : meta["end"]]
         assert meta["title"] and meta["locator"] and meta["content_hash"] and meta["date"] is not None
 
@@ -40,8 +47,8 @@ def test_changed_file_is_replaced_and_removed_file_is_deleted(tiny_settings: Set
     notat.write_text(notat.read_text(encoding="utf-8") + "\nEt nyt afsnit om cykelhjelme.\n", encoding="utf-8")
     (tiny_settings.corpus_dir / "dias.txt").unlink()
     report = run_ingest(tiny_settings, fake_embed)
-    assert report.updated == ["corpus/notat.txt"]
-    assert report.removed == ["corpus/dias.txt"]
+    assert _names(report.updated) == ["notat.txt"]
+    assert _names(report.removed) == ["dias.txt"]
     nodes = _store(tiny_settings).committed_nodes()
     assert not [n for n in nodes if n.metadata["source"].endswith("dias.txt")]
     assert any("cykelhjelme" in n.text for n in nodes)
@@ -64,7 +71,7 @@ def test_a_bad_file_gets_a_message_and_keeps_its_indexed_version(
     before = {n.node_id for n in _store(tiny_settings).committed_nodes()}
     (tiny_settings.corpus_dir / "tabel.txt").write_bytes(content)
     report = run_ingest(tiny_settings, fake_embed)
-    assert [e.source for e in report.failed] == ["corpus/tabel.txt"]
+    assert _names([e.source for e in report.failed]) == ["tabel.txt"]
     assert reason in report.failed[0].message
     assert {n.node_id for n in _store(tiny_settings).committed_nodes()} == before
 
@@ -93,9 +100,9 @@ def test_an_interrupted_ingest_leaves_no_half_document(
     )
     monkeypatch.undo()
     report = run_ingest(tiny_settings, fake_embed)
-    assert report.updated == ["corpus/tabel.txt"]
+    assert _names(report.updated) == ["tabel.txt"]
     nodes = _store(tiny_settings).committed_nodes()
-    tabel_nodes = [n for n in nodes if n.metadata["source"] == "corpus/tabel.txt"]
+    tabel_nodes = [n for n in nodes if n.metadata["source"].endswith("/tabel.txt")]
     assert any("Småsten på" in n.text for n in tabel_nodes) and not any("Grus på" in n.text for n in tabel_nodes)
     assert len(_store(tiny_settings).passages.get()["ids"]) == len(nodes)
 
@@ -111,3 +118,47 @@ def test_rebuild_swaps_in_a_fresh_index(tiny_settings: Settings, fake_embed) -> 
 def test_a_second_ingest_at_the_same_time_is_refused(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
     with pipeline._lock(tiny_settings.data_dir), pytest.raises(IngestBusyError):
         run_ingest(tiny_settings, fake_embed)
+
+
+def test_a_rebuild_that_cannot_read_an_indexed_file_keeps_the_old_index(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
+    run_ingest(tiny_settings, fake_embed)
+    before = {n.node_id for n in _store(tiny_settings).committed_nodes()}
+    (tiny_settings.corpus_dir / "tabel.txt").write_bytes(b"\xff\xfe")
+    with pytest.raises(RebuildRefusedError) as info:
+        run_ingest(tiny_settings, fake_embed, rebuild=True)
+    assert "tabel.txt" in info.value.message and "bevaret" in info.value.message
+    assert {n.node_id for n in _store(tiny_settings).committed_nodes()} == before
+    assert not (tiny_settings.data_dir / "chroma.rebuild").exists()
+
+
+@pytest.mark.parametrize("empty", [True, False])
+def test_an_empty_or_missing_corpus_folder_changes_nothing(tiny_settings: Settings, fake_embed, empty: bool) -> None:  # type: ignore[no-untyped-def]
+    run_ingest(tiny_settings, fake_embed)
+    before = {n.node_id for n in _store(tiny_settings).committed_nodes()}
+    for path in tiny_settings.corpus_dir.glob("*.txt"):
+        path.unlink()
+    if not empty:
+        shutil.rmtree(tiny_settings.corpus_dir)
+    with pytest.raises(CorpusError) as info:
+        run_ingest(tiny_settings, fake_embed)
+    assert "intet er ændret" in info.value.message
+    assert {n.node_id for n in _store(tiny_settings).committed_nodes()} == before
+
+
+def test_a_rebuild_cut_off_between_its_renames_is_recovered(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
+    run_ingest(tiny_settings, fake_embed)
+    os.replace(tiny_settings.chroma_dir, tiny_settings.data_dir / "chroma.old")  # as if killed right here
+    report = run_ingest(tiny_settings, fake_embed)
+    assert len(report.unchanged) == 4 and report.embedded == 0
+
+
+def test_crlf_files_chunk_like_lf_files_and_quote_exactly(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
+    for path in tiny_settings.corpus_dir.glob("*.txt"):
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    report = run_ingest(tiny_settings, fake_embed)
+    lf = run_ingest(tiny_settings.model_copy(update={"data_dir": tiny_settings.data_dir.parent / "lf"}), fake_embed)
+    assert report.passages > 4 and not report.failed
+    for node in _store(tiny_settings).committed_nodes():
+        text = (tiny_settings.corpus_dir / Path(node.metadata["source"]).name).read_bytes().decode("utf-8")
+        assert node.text == text[node.metadata["start"] : node.metadata["end"]]
+    assert lf.passages == report.passages

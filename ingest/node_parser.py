@@ -1,0 +1,108 @@
+"""The llama-index node parser of this project: a Document in, one TextNode per chunk out.
+
+A node's text is the exact source slice ``document.text[start:end]`` (so every quote cut
+from it is verbatim), and its metadata carries what retrieval and citation need: source,
+title, date, locator, context, offsets, content hash, the search text and the citable
+spans. Two working keys, ``_embed_text`` and ``_span_texts``, say what to embed; the
+store does not keep them.
+
+An OCR-damaged document passes ``repair``: it changes what is searched and embedded,
+never what is quoted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from llama_index.core.node_parser import NodeParser
+from llama_index.core.schema import BaseNode, Document, TextNode
+
+from assistant.store import Span, encode_spans
+from assistant.textnorm import display, search_text
+from ingest.chunk import Chunk, chunk_document
+
+EMBED_TEXT = "_embed_text"
+SPAN_TEXTS = "_span_texts"
+# Document metadata the parser reads; everything else is copied onto the nodes.
+_DOCUMENT_ONLY = ("layout", "ocr")
+
+
+def _id(*parts: object) -> str:
+    return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:24]
+
+
+class StructuredNodeParser(NodeParser):
+    """Layout-aware chunking (tables, slides, sections, OCR windows) as a NodeParser.
+
+    The Document's metadata must hold ``source``, ``revision`` and ``title``, and may hold
+    ``layout`` (else detected) and the rest of the manifest entry.
+    """
+
+    max_chars: int = 1500
+    window_chars: int = 700
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "StructuredNodeParser"
+
+    def _parse_nodes(
+        self,
+        nodes: Sequence[BaseNode],
+        show_progress: bool = False,
+        repair: Callable[[str], str] | None = None,
+        **kwargs: Any,
+    ) -> list[BaseNode]:
+        out: list[BaseNode] = []
+        for document in nodes:
+            assert isinstance(document, Document)
+            source = document.metadata["source"]
+            chunks = chunk_document(
+                document.text, document.metadata.get("layout"), self.max_chars, self.window_chars, source
+            )
+            out.extend(self._node(document, i, chunk, repair) for i, chunk in enumerate(chunks))
+        return out
+
+    def _postprocess_parsed_nodes(self, nodes: list[BaseNode], parent_doc_map: dict[str, Document]) -> list[BaseNode]:
+        # The base class re-finds each node's offsets by searching its text in the
+        # document; ours are exact already (and repeated text would fool a search).
+        return nodes
+
+    def _node(self, document: Document, i: int, chunk: Chunk, repair: Callable[[str], str] | None) -> TextNode:
+        text = document.text
+        meta = document.metadata
+        fix = repair or (lambda s: s)
+        raw = text[chunk.start : chunk.end]
+        shown = chunk.display_text(text)
+        indexed = display(fix(chunk.text or raw)) if repair else shown
+        context = display(fix(chunk.context))
+        spans = [Span(u.start, u.end, u.kind, search_text(fix(text[u.start : u.end]))) for u in chunk.units]
+        heading = chunk.heading or (-1, -1)
+        base = {k: v for k, v in meta.items() if k not in _DOCUMENT_ONLY}
+        return TextNode(
+            id_=_id(meta["source"], meta["revision"], i),
+            text=raw,
+            start_char_idx=chunk.start,
+            end_char_idx=chunk.end,
+            metadata={
+                **base,
+                "locator": chunk.locator,
+                "context": chunk.context,
+                "group": chunk.group,
+                "item": chunk.item,
+                "order": i,
+                "start": chunk.start,
+                "end": chunk.end,
+                "heading_start": heading[0],
+                "heading_end": heading[1],
+                "heading_raw": text[heading[0] : heading[1]] if chunk.heading else "",
+                "display": shown,
+                "search": search_text(f"{context}\n{fix(chunk.item)}\n{indexed}"),
+                "spans": encode_spans(spans),
+                "content_hash": hashlib.sha256(raw.encode()).hexdigest()[:32],
+                EMBED_TEXT: f"{meta['title']}\n{context}\n{indexed}",
+                SPAN_TEXTS: json.dumps([display(fix(text[s.start : s.end])) for s in spans], ensure_ascii=False),
+            },
+        )
