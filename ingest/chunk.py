@@ -1,4 +1,4 @@
-"""Structure-aware chunking: one entry point, one module per document layout.
+"""What the layout chunkers produce, and the helpers they share.
 
 A ``Chunk`` is a passage of the source (what gets embedded and retrieved) with the
 citable ``Unit`` spans inside it (sentences, table cells, list items, headings). All
@@ -7,14 +7,10 @@ offsets point into the original file text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.errors import CorpusError
 from assistant.textnorm import display
 from ingest import segment
-
-LAYOUTS = ("tables", "slides", "sections", "paragraphs")
 
 
 @dataclass(frozen=True)
@@ -98,35 +94,3 @@ def split_long(chunk: Chunk, source: str, max_chars: int) -> list[Chunk]:
             )
         )
     return out
-
-
-def detect_layout(source: str) -> str:
-    """Guess the layout of a document that the manifest does not describe."""
-    tab_lines = sum(1 for line in source.splitlines() if line.count("\t") >= 2)
-    if tab_lines >= 3 and segment.TABLE_MARK.search(source):
-        return "tables"
-    slides = len(segment.SLIDE_BREAK.findall(source)) + 1
-    lines = [ln for ln in source.splitlines() if ln.strip()]
-    short = sum(1 for ln in lines if len(ln.strip()) < 60)
-    if slides >= 3 and lines and short / len(lines) > 0.5:
-        return "slides"
-    return "sections"
-
-
-def chunk_document(source: str, layout: str | None, max_chars: int, window_chars: int, name: str = "") -> list[Chunk]:
-    """Chunk one document's text with the given (or detected) layout."""
-    from ingest import chunk_paragraphs, chunk_sections, chunk_slides, chunk_tables
-
-    layout = layout or detect_layout(source)
-    chunkers: dict[str, Callable[[], list[Chunk]]] = {
-        "tables": lambda: chunk_tables.chunk(source, max_chars),
-        "slides": lambda: chunk_slides.chunk(source, max_chars),
-        "sections": lambda: chunk_sections.chunk(source, max_chars),
-        "paragraphs": lambda: chunk_paragraphs.chunk(source, window_chars),
-    }
-    if layout not in chunkers:
-        raise CorpusError(name, f"ukendt layout {layout!r}; gyldige: {', '.join(LAYOUTS)}")
-    chunks = [c for c in chunkers[layout]() if c.units]
-    if not chunks:
-        raise CorpusError(name, "filen indeholder ingen tekst, der kan indekseres")
-    return chunks

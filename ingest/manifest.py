@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import CorpusError
-from ingest.chunk import LAYOUTS
+from ingest.layouts import LAYOUTS
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,8 @@ from llama_index.core.schema import BaseNode, Document, TextNode
 
 from assistant.store import Span, encode_spans
 from assistant.textnorm import display, search_text
-from ingest.chunk import Chunk, chunk_document
+from ingest.chunk import Chunk
+from ingest.layouts import chunk_document
 
 EMBED_TEXT = "_embed_text"
 SPAN_TEXTS = "_span_texts"

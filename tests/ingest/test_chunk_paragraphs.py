@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ingest.chunk import chunk_document, detect_layout
+from ingest.layouts import chunk_document, detect_layout
 
 RESOURCES = Path(__file__).parents[1] / "resources" / "corpus"
 
@@ -18,4 +18,5 @@ def test_windows_overlap_and_carry_the_table_context() -> None:
 
 def test_layout_detection() -> None:
     assert detect_layout((RESOURCES / "tabel.txt").read_text(encoding="utf-8")) == "tables"
+    assert detect_layout((RESOURCES / "dias.txt").read_text(encoding="utf-8")) == "slides"
     assert detect_layout("Overskrift\n\nEn helt almindelig tekst. Med to sætninger.\n") == "sections"

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ingest.chunk import chunk_document
+from ingest.layouts import chunk_document
 
 RESOURCES = Path(__file__).parents[1] / "resources" / "corpus"
 REAL = Path(__file__).parents[2] / "corpus" / "bilag-1-regeringens-opfoelgning-2021.txt"
