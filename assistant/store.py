@@ -247,9 +247,6 @@ class ChromaStore:
         vectors = got["embeddings"]
         return {sid: np.asarray(vectors[i], dtype=np.float32) for i, sid in enumerate(got["ids"])}
 
-    def size_bytes(self) -> int:
-        return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
-
 
 def _node(pid: str, text: str, meta: dict[str, Any]) -> TextNode:
     return TextNode(

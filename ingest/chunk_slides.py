@@ -90,10 +90,6 @@ def _split_fused(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _span(para: list[Line]) -> tuple[int, int]:
-    return para[0].start, para[-1].end
-
-
 def chunk(source: str, max_chars: int) -> list[Chunk]:
     slides = _slides(source)
     line_counts = Counter(
@@ -133,17 +129,17 @@ def _slide(source: str, number: int, lines: list[Line], max_chars: int) -> list[
 
     items = body[1:] if body and len(body[0]) == 1 and len(body[0][0].text.split()) <= 2 else body
     if len(items) >= 2 and all(len(p) == 1 and len(p[0].text) <= 100 and not p[0].text.endswith(".") for p in items):
-        units = heading_units + [Unit(*_span(p), "item") for p in items]
+        units = heading_units + [Unit(*segment.paragraph_span(p), "item") for p in items]
         return [Chunk(start, end, locator, context, units, group=group, heading=heading_span)]
 
     units = heading_units.copy()
     if _is_subtitle(body):
         # "Psykologforsøget" above the bullets: part of what the slide is about
         subtitle = body.pop(0)
-        units.append(Unit(*_span(subtitle), "heading"))
+        units.append(Unit(*segment.paragraph_span(subtitle), "heading"))
         context = f"{context} – {display(source[subtitle[0].start : subtitle[-1].end])}"
     for para in body:
-        units.extend(region_units(source, *_span(para), lines=para))
+        units.extend(region_units(source, *segment.paragraph_span(para), lines=para))
     units.sort(key=lambda u: u.start)
     slide = Chunk(start, end, locator, context, units, heading=heading_span)
     return split_long(slide, source, max_chars)
@@ -166,9 +162,9 @@ def _table_slide(
     def flush() -> None:
         if title is None:
             return
-        units = [Unit(*_span(title), "title")]
+        units = [Unit(*segment.paragraph_span(title), "title")]
         for para in current:
-            units.extend(region_units(source, *_span(para), lines=para))
+            units.extend(region_units(source, *segment.paragraph_span(para), lines=para))
         item = display(source[title[0].start : title[-1].end])
         all_lines = title + [ln for p in current for ln in p]
         chunks.append(
