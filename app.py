@@ -1,36 +1,153 @@
-"""The Gradio chat. Thin: it builds the UI and launches it; the logic lives in assistant/.
+"""The Gradio app. Thin: it lays out the components and wires them to the callbacks in
+assistant/chat.py, where all the logic lives.
 
 python app.py [--host H] [--port P]     (or ASSISTANT_HOST / ASSISTANT_PORT)
+
+The page is served at once; the index is opened, built or updated in the background and
+the page shows the progress (assistant/startup.py).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home; there is no internet here
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import gradio as gr
 
-from assistant.chat import EXAMPLES, respond
+from assistant import chat
 from assistant.cliutil import DanishParser, fail, setup_logging
-from assistant.config import load_settings
-from assistant.engine import Assistant, build_assistant
-from assistant.errors import AssistantError, IndexNotBuiltError
+from assistant.config import Settings, load_settings
+from assistant.errors import AssistantError
+from assistant.render import VIEWER_EMPTY
+from assistant.startup import IndexService
+from ingest.pipeline import corpus_sources, run_ingest
+
+logger = logging.getLogger("app")
+
+TITLE = "Frikommuneforsøg II – spørg dokumenterne"
+
+WEB = Path(__file__).parent / "assistant" / "web"  # the page's own CSS and scripts
 
 
-def build_ui(assistant: Assistant | None) -> gr.Blocks:
-    with gr.Blocks(title="Frikommuneforsøg II – spørg dokumenterne") as demo:
-        gr.Markdown(
-            "# Spørg dokumenterne om Frikommuneforsøg II\n"
-            "Svarene er ordrette uddrag af kilderne. Hvert udsagn har et nummer, der peger på sin kilde."
+def _script(*names: str) -> str:
+    """The code a gr.HTML component runs on load (``element``, ``trigger``, ``watch``)."""
+    return "\n".join((WEB / name).read_text(encoding="utf-8") for name in names)
+
+
+def build_ui(service: IndexService) -> gr.Blocks:
+    settings = service.settings
+
+    def page() -> tuple[Any, ...]:
+        state = chat.page_state(service)
+        return (
+            state.banner,
+            gr.Textbox(interactive=state.ready),
+            gr.CheckboxGroup(choices=state.choices, value=[source for _, source in state.choices]),
+            state.table,
+            gr.Timer(active=state.busy),
         )
-        chat = gr.Chatbot(label="Samtale", height=420, sanitize_html=True)
-        sources = gr.Markdown()
-        question = gr.Textbox(label="Dit spørgsmål", placeholder=EXAMPLES[0], submit_btn="Spørg")
-        gr.Examples(list(EXAMPLES), inputs=question, label="Eksempler")
-        question.submit(lambda q, h: respond(assistant, q, h), [question, chat], [chat, sources, question])
+
+    def load(request: gr.Request) -> tuple[Any, ...]:
+        params = dict(request.query_params) if request else {}
+        return (*page(), chat.show_span(service, params) if params.get("doc") else VIEWER_EMPTY)
+
+    def tick() -> tuple[Any, ...]:
+        banner, question, selected, table, timer = page()
+        if timer.active:  # still building: keep the user's filter as it is
+            return banner, question, gr.skip(), gr.skip(), timer
+        return banner, question, selected, table, timer
+
+    def respond(question: str, history: list[dict], selected: list[str]) -> tuple[Any, ...]:
+        return chat.respond(service, question, history, selected)
+
+    def open_link(evt: gr.EventData) -> str:
+        data = getattr(evt, "_data", None) or {}
+        return chat.show_span(service, {k: str(data[k]) for k in ("doc", "start", "end") if data.get(k)})
+
+    def ask(question: str, documents: list[str] | None = None) -> dict:
+        """Answer a question from the documents: the answer text with [n] markers, whether it
+        is answered, and the numbered citations (title, locator, exact quote, offsets)."""
+        try:
+            return chat.ask_api(service, question, documents)
+        except AssistantError as exc:
+            raise gr.Error(exc.message, print_exception=False) from None
+        except Exception:
+            logger.exception("API call failed")
+            raise gr.Error(chat.UNEXPECTED, print_exception=False) from None
+
+    with gr.Blocks(title=TITLE) as demo:
+        gr.Markdown(
+            f"# {TITLE}\n"
+            "Svarene er ordrette uddrag af kildedokumenterne. Hvert udsagn har et nummer [n]; "
+            "klik på kilden under svaret for at se de præcise ord markeret i dokumentet."
+        )
+        banner = gr.HTML(elem_id="status", apply_default_css=True, js_on_load=None)
+        timer = gr.Timer(settings.app.status_seconds, active=True)
+        with gr.Tabs():
+            with gr.Tab("Spørg", id="chat"), gr.Row(equal_height=False):
+                with gr.Column(scale=5):
+                    history = gr.Chatbot(
+                        label="Samtale",
+                        height=440,
+                        sanitize_html=True,
+                        buttons=["copy"],
+                        feedback_options=None,
+                        placeholder="Stil et spørgsmål om Frikommuneforsøg II nedenfor. "
+                        "Svarene citerer kilderne ordret, med nummererede kilder.",
+                        elem_id="chat",
+                    )
+                    question = gr.Textbox(
+                        label="Dit spørgsmål",
+                        placeholder=chat.EXAMPLES[0],
+                        submit_btn="Spørg",
+                        interactive=False,
+                        elem_id="question",
+                    )
+                    notice = gr.Markdown(elem_id="notice")
+                    gr.Examples(list(chat.EXAMPLES), inputs=question, label="Eksempler – klik for at bruge")
+                    with gr.Accordion("Afgræns til dokumenter", open=False):
+                        selected = gr.CheckboxGroup(label="Søg kun i", elem_id="filter")
+                    sources = gr.HTML(elem_id="sources", js_on_load=_script("copy.js", "sources.js"))
+                    clear = gr.Button("Ny samtale", size="sm", variant="secondary")
+                with gr.Column(scale=4, elem_id="viewer-column"):
+                    viewer = gr.HTML(
+                        VIEWER_EMPTY, label="Kilde", elem_id="viewer", js_on_load=_script("copy.js", "viewer.js")
+                    )
+            with gr.Tab("Dokumenter", id="documents"):
+                gr.Markdown("Dokumenterne i indekset. Klik på en titel for at læse hele dokumentet.")
+                table = gr.HTML(elem_id="documents", js_on_load=_script("documents.js"))
+                document = gr.HTML(elem_id="document", js_on_load=None)
+
+        private: dict[str, Any] = {"api_visibility": "private"}
+        page_outputs = [banner, question, selected, table, timer]
+        demo.load(load, None, [*page_outputs, viewer], **private)
+        timer.tick(tick, None, page_outputs, **private)
+        question.submit(
+            respond, [question, history, selected], [history, sources, question, notice], trigger_mode="once", **private
+        )
+        sources.click(open_link, None, viewer, **private)
+        table.click(open_link, None, document, **private)
+        clear.click(lambda: ([], "", "", VIEWER_EMPTY), None, [history, sources, notice, viewer], **private)
+        gr.api(ask, api_name="ask")
     return demo
+
+
+def launch(settings: Settings, service: IndexService) -> None:
+    demo = build_ui(service)
+    demo.queue(default_concurrency_limit=settings.app.concurrency)
+    demo.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        show_error=False,
+        css=(WEB / "app.css").read_text(encoding="utf-8"),
+        footer_links=["api"],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,20 +156,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help="port (standard 7860 eller ASSISTANT_PORT)")
     args = parser.parse_args(argv)
     setup_logging()
+    logging.getLogger("assistant.startup").setLevel(logging.INFO)  # build progress in the terminal too
     try:
         settings = load_settings(**{k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None})
-        try:
-            assistant = build_assistant(settings)
-        except IndexNotBuiltError:
-            from ingest.pipeline import run_ingest
-
-            print("Der er intet indeks endnu; bygger det nu …", file=sys.stderr, flush=True)
-            run_ingest(settings, on_document=lambda source, status: print(f"  {status:9} {source}", file=sys.stderr))
-            assistant = build_assistant(settings)
     except AssistantError as exc:
         return fail(exc)
+    service = IndexService(settings, run_ingest, corpus_sources)
+    service.start()
     print(f"Chatten kører på http://{settings.host}:{settings.port}", flush=True)
-    build_ui(assistant).launch(server_name=settings.host, server_port=settings.port, show_error=False)
+    try:
+        launch(settings, service)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        print(f"Fejl: kan ikke lytte på {settings.host}:{settings.port} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -124,6 +124,23 @@ class AnswerSettings(BaseModel):
         return self
 
 
+class AppSettings(BaseModel):
+    """The Gradio app."""
+
+    concurrency: int = Field(
+        4, ge=1, le=64, description="Questions answered at the same time (the assistant is thread-safe)."
+    )
+    status_seconds: float = Field(
+        1.0, gt=0, le=60, description="How often the page polls while the index is being built."
+    )
+    stale_seconds: float = Field(10.0, ge=0, description="How long a check of the corpus for changed files is reused.")
+    viewer_chars: int = Field(
+        200_000,
+        ge=2_000,
+        description="Longest stretch of a document the source viewer shows; a longer one is cut around the span.",
+    )
+
+
 class EvalSettings(BaseModel):
     """The gate that `python -m evals` (and CI) enforces."""
 
@@ -159,6 +176,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    app: AppSettings = AppSettings()
     eval: EvalSettings = EvalSettings()
 
     @field_validator("corpus_dir", "data_dir", "embedding_cache")

@@ -116,14 +116,19 @@ class Assistant:
         """Indexed documents whose file has changed or gone since it was indexed."""
         stale = []
         for source, record in sorted(self.documents.items()):
-            path = Path(source) if Path(source).is_absolute() else PROJECT_ROOT / source
             try:
-                current = hashlib.sha256(path.read_bytes()).hexdigest()
+                current = hashlib.sha256(source_path(source).read_bytes()).hexdigest()
             except OSError:
                 current = ""
             if current != record.doc_hash:
                 stale.append(source)
         return stale
+
+
+def source_path(source: str) -> Path:
+    """The file an indexed source name refers to (names are relative to the project)."""
+    path = Path(source)
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def _check_filter(sources: Sequence[str] | None, documents: dict[str, DocumentRecord]) -> None:

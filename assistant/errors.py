@@ -27,6 +27,10 @@ class QuestionError(UsageError):
     """An empty, over-long or otherwise unusable question."""
 
 
+class LinkError(UsageError):
+    """A source link names an unknown document or offsets outside it."""
+
+
 class ConfigError(UsageError):
     """A setting has a bad value, or names a model that is not installed."""
 

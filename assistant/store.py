@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 REBUILD_HINT = "Byg indekset igen med: python -m ingest --rebuild"
 # The layout of what ingest writes (chunking, node metadata). A change re-indexes every
 # file on the next ingest, and an index written by another version is not read.
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 _BATCH = 500
 
 
@@ -52,6 +52,7 @@ class DocumentRecord:
     revision: str
     ingested_at: str
     index_version: str = ""
+    ocr: bool = False
 
 
 @dataclass(frozen=True)

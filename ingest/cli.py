@@ -9,8 +9,7 @@ from tqdm import tqdm
 from assistant.cliutil import DanishParser, fail, setup_logging
 from assistant.config import load_settings
 from assistant.errors import AssistantError
-from ingest.manifest import corpus_files, load_manifest
-from ingest.pipeline import IngestReport, run_ingest
+from ingest.pipeline import IngestReport, corpus_sources, run_ingest
 
 STATUS = {"added": "ny", "updated": "ændret", "unchanged": "uændret", "removed": "fjernet", "failed": "FEJL"}
 
@@ -53,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         if not args.quiet and sys.stderr.isatty():
-            total = len(corpus_files(settings.corpus_dir, load_manifest(settings.manifest_file)))
+            total = len(corpus_sources(settings))
             bar = tqdm(total=total, unit="dok", desc="Indekserer", file=sys.stderr, leave=False)
         report = run_ingest(settings, rebuild=args.rebuild, on_document=progress)
     except AssistantError as exc:

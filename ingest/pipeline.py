@@ -94,6 +94,13 @@ def source_name(path: Path) -> str:
         return resolved.as_posix()
 
 
+def corpus_sources(settings: Settings) -> list[str]:
+    """The source names of the files ingest would index now (CorpusError when none)."""
+    return [
+        source_name(path) for path in corpus_files(settings.corpus_dir, load_manifest(settings.manifest_file)).values()
+    ]
+
+
 def revision(doc_hash: str, meta: DocumentMeta, settings: Settings) -> str:
     """Identifies one indexed version: file bytes, manifest entry and chunking."""
     fingerprint = json.dumps([doc_hash, asdict(meta), settings.chunk.model_dump(), INDEX_VERSION], sort_keys=True)
@@ -259,6 +266,7 @@ class _Run:
             revision=rev,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
             index_version=INDEX_VERSION,
+            ocr=meta.ocr,
         )
         self.store.commit(record)  # from here on the new version is the one that is read
         self.store.delete_passages(sf.source, keep_revision=rev)

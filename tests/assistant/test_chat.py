@@ -1,60 +1,239 @@
-"""The chat callback: Danish messages, escaped text, never an exception."""
+"""The app's callbacks and its start-up, without a browser: a real tiny index (fake
+encoder), real ingest, real files."""
 
 from __future__ import annotations
 
 import re
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
 
-from assistant.chat import md_escape, respond
-from assistant.errors import IndexCorruptError
+import pytest
+
+from assistant import chat
+from assistant.config import Settings
+from assistant.render import answer_message, plain_text, sources_html
 from assistant.schema import Answer, Citation
+from assistant.startup import IndexService
+from ingest.pipeline import corpus_sources, run_ingest
 
 
-class _Stub:
-    """Stands in for the assistant only to drive the callback's error paths."""
+class _Links(HTMLParser):
+    """The citation links in rendered sources HTML."""
 
-    def __init__(self, result: Answer | Exception) -> None:
-        self.result = result
+    def __init__(self) -> None:
+        super().__init__()
+        self.cites: list[dict[str, str]] = []
+        self.tags: list[str] = []
 
-    def ask(self, question: str) -> Answer:
-        if isinstance(self.result, Exception):
-            raise self.result
-        return self.result
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        values = {k: v or "" for k, v in attrs}
+        if tag == "a" and "cite" in values.get("class", ""):
+            self.cites.append(values)
 
 
-def test_answer_and_sources_are_rendered_escaped() -> None:
+def _parse(html: str) -> _Links:
+    parser = _Links()
+    parser.feed(html)
+    return parser
+
+
+def _service(settings: Settings, embed, ingest=run_ingest) -> IndexService:  # type: ignore[no-untyped-def]
+    service = IndexService(settings, ingest, corpus_sources, embed_model=embed)
+    service.start()
+    return service
+
+
+@pytest.fixture
+def service(tiny_settings: Settings, fake_embed) -> IndexService:  # type: ignore[no-untyped-def]
+    service = _service(tiny_settings, fake_embed)
+    assert service.wait(60).phase == "ready"
+    return service
+
+
+def test_startup_builds_a_missing_index_and_reports_progress(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
+    seen: list[tuple[str, int, int]] = []
+    go = threading.Event()
+
+    def ingest(settings, model, **kwargs):  # type: ignore[no-untyped-def]
+        go.wait(10)
+        notify = kwargs["on_document"]
+
+        def progress(source: str, status: str) -> None:
+            notify(source, status)
+            seen.append((service.status.phase, service.status.done, service.status.total))
+
+        return run_ingest(settings, model, on_document=progress)
+
+    service = _service(tiny_settings, fake_embed, ingest)
+    assert service.assistant is None
+    state = chat.page_state(service)
+    assert not state.ready and state.busy
+    history, _, box, notice = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
+    assert history == [] and box.startswith("Hvornår") and "ikke klar" in notice
+    go.set()
+    assert service.wait(60).phase == "ready"
+    assert seen == [("building", n, 4) for n in range(1, 5)]
+    state = chat.page_state(service)
+    assert state.ready and not state.busy and state.banner == ""
+    assert len(state.choices) == 4 and "Bilag 9" in state.table
+
+
+def test_startup_banner_shows_progress_while_building() -> None:
+    from assistant.render import status_html
+    from assistant.startup import Status
+
+    banner = status_html(Status(phase="building", done=2, total=5), ready=False, stale=[])
+    assert "bygges nu" in banner and 'value="2"' in banner and "2 af 5 dokumenter" in banner
+
+
+def test_startup_updates_a_stale_index_and_flags_later_changes(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
+    run_ingest(tiny_settings, fake_embed)
+    notat = tiny_settings.corpus_dir / "notat.txt"
+    notat.write_text(notat.read_text(encoding="utf-8") + "\nForsøget med ladestandere stopper i 2031.\n", "utf-8")
+    phases: list[str] = []
+
+    def ingest(settings, model, **kwargs):  # type: ignore[no-untyped-def]
+        phases.append(service.status.phase)
+        return run_ingest(settings, model, **kwargs)
+
+    service = _service(tiny_settings, fake_embed, ingest)
+    assert service.wait(60).phase == "ready" and phases == ["updating"]
+    answer = service.assistant.ask("Hvornår stopper forsøget med ladestandere?")  # type: ignore[union-attr]
+    assert any("ladestandere" in c.quote for c in answer.citations)
+    (tiny_settings.corpus_dir / "ny.txt").write_text("Et nyt notat om forsøg med cykelparkering.\n", "utf-8")
+    banner = chat.page_state(service).banner
+    assert "forældet" in banner and "ny.txt" in banner
+
+
+def test_startup_failure_is_a_danish_message_not_a_crash(tmp_path: Path, fake_embed) -> None:  # type: ignore[no-untyped-def]
+    from assistant.config import load_settings
+
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    service = _service(load_settings(corpus_dir=empty, data_dir=tmp_path / "data"), fake_embed)
+    status = service.wait(60)
+    assert status.phase == "failed" and "ingen dokumenter" in status.error
+    state = chat.page_state(service)
+    assert not state.ready and "kunne ikke bygges" in state.banner
+    _, _, _, notice = chat.respond(service, "Hvad er forsøget?", [])
+    assert "ingen dokumenter" in notice
+
+
+def test_an_answer_turn_renders_history_and_citations_that_quote_the_source(
+    service: IndexService, tiny_settings: Settings
+) -> None:
+    history, sources, box, notice = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
+    assert (box, notice) == ("", "")
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert "\\[1\\]" in history[1]["content"] and "?doc=" in history[1]["content"]
+    cites = _parse(sources).cites
+    assert cites and "Kopiér svar med kilder" in sources
+    for cite in cites:
+        text = Path(cite["data-doc"]).read_text(encoding="utf-8")
+        view = chat.show_span(service, {"doc": cite["data-doc"], "start": cite["data-start"], "end": cite["data-end"]})
+        marked = re.search(r'<mark id="cite-mark">(.*?)</mark>', view, re.S)
+        assert marked is not None
+        from html import unescape
+
+        assert unescape(marked.group(1)) == text[int(cite["data-start"]) : int(cite["data-end"])]
+    again, *_ = chat.respond(service, "Hvilke forsøg stopper 31/12-30?", history)
+    assert len(again) == 4 and len(history) == 2  # a new list: the caller's history is not mutated
+
+
+def test_unusable_questions_leave_the_history_and_say_why(service: IndexService) -> None:
+    for question, words in (("", "tomt"), ("   ", "tomt"), ("x" * 20_000, "for langt"), ("a\x00b", "tegn")):
+        history, sources, box, notice = chat.respond(service, question, [{"role": "user", "content": "før"}])
+        assert history == [{"role": "user", "content": "før"}] and sources == ""
+        assert box == question  # kept, so the user can fix it
+        assert words in notice, notice
+
+
+def test_filter_restricts_the_documents_searched(service: IndexService, tiny_settings: Settings) -> None:
+    notat = next(s for s in service.assistant.documents if s.endswith("notat.txt"))  # type: ignore[union-attr]
+    _, sources, _, notice = chat.respond(service, "Hvad viser evalueringen?", [], [notat])
+    assert notice == "" and {c["data-doc"] for c in _parse(sources).cites} == {notat}
+    _, _, _, notice = chat.respond(service, "Hvad viser evalueringen?", [], [])
+    assert "mindst ét dokument" in notice
+    everything = list(service.assistant.documents)  # type: ignore[union-attr]
+    assert chat.respond(service, "Hvad viser evalueringen?", [], everything)[3] == ""
+
+
+def test_bad_links_get_danish_messages(service: IndexService) -> None:
+    source = next(iter(service.assistant.documents))  # type: ignore[union-attr]
+    cases = (
+        ({"doc": "corpus/findes-ikke.txt", "start": "0", "end": "5"}, "findes ikke"),
+        ({"doc": "/etc/passwd", "start": "0", "end": "5"}, "findes ikke"),
+        ({"doc": source, "start": "10", "end": "99999999"}, "uden for dokumentet"),
+        ({"doc": source, "start": "20", "end": "10"}, "uden for dokumentet"),
+        ({"doc": source, "start": "-1", "end": "10"}, "uden for dokumentet"),
+        ({"doc": source, "start": "a", "end": "b"}, "hele tal"),
+        ({"doc": source, "start": "3"}, "hele tal"),
+    )
+    for params, words in cases:
+        view = chat.show_span(service, params)
+        assert words in view and "<mark" not in view, (params, view)
+    whole = chat.show_span(service, {"doc": source})
+    assert "doc-text" in whole and "<mark" not in whole
+    assert chat.show_span(service, {}) == chat.VIEWER_EMPTY
+
+
+def test_a_link_into_a_changed_file_is_not_highlighted(service: IndexService, tiny_settings: Settings) -> None:
+    source = next(s for s in service.assistant.documents if s.endswith("tabel.txt"))  # type: ignore[union-attr]
+    path = Path(source)
+    path.write_text("Ny tekst foran. " + path.read_text(encoding="utf-8"), "utf-8")
+    view = chat.show_span(service, {"doc": source, "start": "0", "end": "10"})
+    assert "ændret" in view and "<mark" not in view
+
+
+def test_the_ocr_document_carries_a_note(service: IndexService) -> None:
+    source = next(s for s in service.assistant.documents if s.endswith("scannet.txt"))  # type: ignore[union-attr]
+    assert "OCR-scannet" in chat.show_span(service, {"doc": source, "start": "0", "end": "5"})
+
+
+def test_the_api_returns_the_answer_with_numbered_sources(service: IndexService) -> None:
+    from assistant.errors import AssistantError
+
+    result = chat.ask_api(service, "Hvornår stopper forsøget med grus?")
+    assert result["answered"] and [c["n"] for c in result["citations"]] == list(range(1, len(result["citations"]) + 1))
+    with pytest.raises(AssistantError, match="tomt"):
+        chat.ask_api(service, "")
+
+
+HOSTILE = '<script>window.x=1</script><img src=x onerror="window.x=1"> [klik](javascript:alert(1))'
+
+
+def _hostile_answer() -> Answer:
+    citation = Citation(
+        n=1, source=f"corpus/{HOSTILE}.txt", title=HOSTILE, locator=HOSTILE, quote=HOSTILE, start=0, end=9, score=1.0
+    )
+    return Answer(question=HOSTILE, answer=f"{HOSTILE} [1]", answered=True, citations=[citation])
+
+
+def test_text_from_documents_and_questions_renders_inert() -> None:
+    answer = _hostile_answer()
+    html = sources_html(answer)
+    assert "<script" not in html and "<img" not in html
+    assert set(_parse(html).tags) <= {"div", "strong", "button", "p", "ul", "li", "a", "span", "textarea"}
+    assert all(c["href"].startswith("?doc=") for c in _parse(html).cites)
+    message = answer_message(answer)
+    assert re.search(r"(?<!\\)[<>]", message) is None  # every angle bracket escaped
+    assert "(javascript" not in message.replace("\\(javascript", "")  # no live Markdown link to javascript:
+    assert chat.md_escape("Forsøg  *stopper*\n31/12-21") == "Forsøg \\*stopper\\* 31/12\\-21"
+
+
+def test_plain_text_for_a_case_note() -> None:
     answer = Answer(
-        question="<script>alert(1)</script>?",
-        answer="Tekst med [link](javascript:alert(1)) [1]",
+        question="Hvornår stopper forsøget?",
+        answer="Forsøget stopper 31/12-21 [1]",
         answered=True,
         citations=[
-            Citation(
-                n=1,
-                source="corpus/x.txt",
-                title="T",
-                locator="Tabel 1, række 1",
-                quote="<img src=x onerror=alert(1)>",
-                start=0,
-                end=28,
-                score=1.0,
-            )
+            Citation(n=1, source="corpus/a.txt", title="Bilag 1", locator="Tabel 2, række 3", quote="stopper\n31/12-21",
+                     start=0, end=16, score=1.0)
         ],
+    )  # fmt: skip
+    assert plain_text(answer) == (
+        "Spørgsmål: Hvornår stopper forsøget?\n\nForsøget stopper 31/12-21 [1]\n\n"
+        "Kilder:\n[1] Bilag 1, Tabel 2, række 3: »stopper 31/12-21«"
     )
-    history, sources, box = respond(_Stub(answer), "q", [])  # type: ignore[arg-type]
-    assert box == ""
-    rendered = history[0]["content"] + history[1]["content"] + sources
-    assert re.search(r"(?<!\\)[<>\[\]()]", rendered.replace("[1]", "")) is None  # every markup char escaped
-    assert "Kilder" in sources
-
-
-def test_errors_become_danish_messages() -> None:
-    history, _, box = respond(_Stub(IndexCorruptError("Indekset kan ikke læses.")), "spørgsmål", [])  # type: ignore[arg-type]
-    assert history[-1]["content"].startswith("Indekset kan ikke læses")
-    assert box == "spørgsmål"  # the question stays so the user can retry
-    history, _, _ = respond(_Stub(RuntimeError("boom")), "spørgsmål", [])  # type: ignore[arg-type]
-    assert "uventet fejl" in history[-1]["content"]
-    history, _, _ = respond(None, "spørgsmål", [])
-    assert "ikke klar" in history[-1]["content"]
-
-
-def test_md_escape_keeps_text_readable() -> None:
-    assert md_escape("Forsøg  *stopper*\n31/12-21") == "Forsøg \\*stopper\\* 31/12\\-21"

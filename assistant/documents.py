@@ -1,0 +1,97 @@
+"""Reading indexed documents back for people: the full text of a source, and the span a
+citation link points at.
+
+A link is ``?doc=<source>&start=<n>&end=<n>``, with offsets into the document text
+exactly as ingest read it, so ``text[start:end]`` is the quote. Only documents in the
+index are ever read; a link cannot name any other file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from assistant.engine import Assistant, source_path
+from assistant.errors import LinkError
+from assistant.store import DocumentRecord
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """An indexed document as it is on disk now."""
+
+    record: DocumentRecord
+    text: str
+    changed: bool  # the file differs from the version that was indexed: offsets may not fit
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A document with the span a link points at."""
+
+    document: SourceText
+    start: int
+    end: int
+
+    locator: str = ""  # where the span sits ("Tabel 2, række 3"), when a passage holds it
+
+    @property
+    def quote(self) -> str:
+        return self.document.text[self.start : self.end]
+
+
+def link(source: str, start: int, end: int) -> str:
+    """The stable, relative link to a span: paste it after the app's address."""
+    return "?" + urlencode({"doc": source, "start": start, "end": end})
+
+
+def read_document(assistant: Assistant, source: str) -> SourceText:
+    """The text of an indexed document. LinkError for anything not in the index."""
+    record = assistant.documents.get(source)
+    if record is None:
+        raise LinkError(f"Dokumentet »{source}« findes ikke i indekset.")
+    try:
+        data = source_path(source).read_bytes()
+    except OSError as exc:
+        raise LinkError(f"Dokumentet »{record.title}« kan ikke læses lige nu ({exc.strerror or exc}).") from exc
+    text = data.decode("utf-8", errors="replace")
+    return SourceText(record, text, changed=hashlib.sha256(data).hexdigest() != record.doc_hash)
+
+
+def open_link(assistant: Assistant, params: Mapping[str, str]) -> Highlight | None:
+    """The span a link's query parameters point at; None when the link names no document.
+
+    LinkError (Danish) for an unknown document, offsets that are not whole numbers or
+    fall outside the document, or a document that changed since it was indexed.
+    """
+    source = (params.get("doc") or "").strip()
+    if not source:
+        return None
+    document = read_document(assistant, source)
+    try:
+        start, end = int(params.get("start", "")), int(params.get("end", ""))
+    except ValueError:
+        raise LinkError("Linket mangler gyldige positioner (start og end skal være hele tal).") from None
+    if not 0 <= start < end <= len(document.text):
+        raise LinkError(
+            f"Linket peger uden for dokumentet (position {start}–{end}; "
+            f"»{document.record.title}« har {len(document.text)} tegn)."
+        )
+    if document.changed:
+        raise LinkError(
+            f"»{document.record.title}« er ændret, efter det blev indekseret, så linkets positioner "
+            "passer måske ikke længere. Opdatér indekset (make index), og spørg igen."
+        )
+    return Highlight(document, start, end, _locator(assistant, source, start, end))
+
+
+def _locator(assistant: Assistant, source: str, start: int, end: int) -> str:
+    """The locator of the narrowest passage that holds the span."""
+    holders = [
+        (int(p.meta["end"]) - int(p.meta["start"]), str(p.meta["locator"]))
+        for p in assistant.catalog.passages.values()
+        if p.meta["source"] == source and int(p.meta["start"]) <= start and end <= int(p.meta["end"])
+    ]
+    return min(holders)[1] if holders else ""

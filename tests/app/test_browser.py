@@ -1,0 +1,238 @@
+"""The app end to end, in a real headless browser (Debian's chromium driven by Playwright).
+
+One app process serves every test here: ``python app.py`` on a free loopback port, over
+a temporary copy of the corpus plus one hostile document, with the real encoder. The app
+builds that index itself at start-up. Screenshots go to screenshots/ and the measured
+Enter-to-answer times to reports/ui-latency.json (both git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from assistant.config import PROJECT_ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+SHOTS = PROJECT_ROOT / "screenshots"
+REPORTS = PROJECT_ROOT / "reports"
+STOPPING = (
+    "Fremme af iværksætteri for dimittender",
+    "Fleksibilitet i forhold til forholdstalskravene",
+    "Forenkling af bevillingsgrundlaget for revalidering",
+    "Lempelse af forholdstalskrav ift. praktikker for ledighedsydelsesmodtagere",
+)
+# A document that tries every trick: its first line becomes its title.
+HOSTILE = """Ildfluer <script>window.__xss = 1</script> – notat om forsøget
+
+Forsøget med ildfluer i Testrup <img src=x onerror="window.__xss = 1"> blev evalueret i 2021.
+
+Evalueringen af ildfluer viste gode resultater, se [ildfluesiden](javascript:window.__xss=1)
+og <a href="javascript:window.__xss=1">her</a>.
+"""
+READY = "#question textarea:not([disabled])"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Iterator[str]:
+    corpus = tmp_path_factory.mktemp("app") / "corpus"
+    shutil.copytree(PROJECT_ROOT / "corpus", corpus)
+    (corpus / "ildfluer.txt").write_text(HOSTILE, encoding="utf-8")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(corpus),
+        "ASSISTANT_DATA_DIR": str(corpus.parent / "data"),
+        "ASSISTANT_EMBEDDING_CACHE": str(shared_cache),
+    }
+    log = (corpus.parent / "app.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"the app did not start: {(corpus.parent / 'app.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:  # type: ignore[type-arg]
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it with apt-get where it can)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _open(browser, url: str, **context):  # type: ignore[no-untyped-def]
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}, **context).new_page()
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=240_000)  # the first page waits for the app's own index build
+    return page
+
+
+def _ask(page, question: str) -> float:  # type: ignore[no-untyped-def]
+    """Ask and wait for the rendered answer; the seconds from Enter to that answer."""
+    answers = page.locator('#chat [data-testid="bot"]').count()
+    box = page.locator("#question textarea")
+    box.fill(question)
+    started = time.perf_counter()
+    box.press("Enter")
+    page.locator('#chat [data-testid="bot"]').nth(answers).wait_for(timeout=30_000)
+    page.locator("#sources a.cite").first.wait_for(timeout=30_000)
+    return time.perf_counter() - started
+
+
+def _source_slice(url: str) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+    text = (PROJECT_ROOT / query["doc"]).read_bytes().decode("utf-8")  # an absolute name stays absolute
+    return text[int(query["start"]) : int(query["end"])]
+
+
+def test_ask_open_a_citation_and_its_stable_link(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, app_url)
+    SHOTS.mkdir(exist_ok=True)
+    _ask(page, "Hvilke forsøg stopper 31/12-21?")  # warm-up
+    seconds = [_ask(page, "Hvilke forsøg stopper 31/12-21?") for _ in range(5)]
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "ui-latency.json").write_text(
+        json.dumps({"enter_to_answer_s": seconds, "median_s": statistics.median(seconds), "max_s": max(seconds)})
+    )
+    answer = page.locator('#chat [data-testid="bot"]').last.inner_text()
+    for trial in STOPPING:
+        assert trial in answer
+    page.screenshot(path=SHOTS / "chat.png", full_page=True)
+
+    first = page.locator("#sources a.cite").first
+    quote = first.inner_text().split("»", 1)[1].rsplit("«", 1)[0]
+    first.click()
+    mark = page.locator("#viewer mark#cite-mark")
+    mark.wait_for()
+    assert " ".join(mark.inner_text().split()) == " ".join(quote.split())
+    assert mark.evaluate("m => { const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+    href = page.locator("#viewer a.permalink").get_attribute("href")
+    assert href and href.startswith("?doc=")
+    exact = _source_slice(app_url + href)
+    assert exact and mark.evaluate("m => m.textContent") == exact  # the highlight is the source text at its offsets
+    page.screenshot(path=SHOTS / "viewer.png")
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    fresh.goto(app_url + href)
+    fresh_mark = fresh.locator("#viewer mark#cite-mark")
+    fresh_mark.wait_for(timeout=60_000)
+    assert fresh_mark.evaluate("m => m.textContent") == exact
+    fresh.screenshot(path=SHOTS / "stable-link.png")
+
+
+def test_copy_button_copies_answer_and_sources_as_plain_text(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, app_url, permissions=["clipboard-read", "clipboard-write"])
+    _ask(page, "Hvor mange borgere deltog i forsøget med mikrolån i Aalborg?")
+    page.locator("#sources button.copy-answer").click()
+    page.wait_for_function(
+        "() => document.querySelector('#sources button.copy-answer').textContent.includes('Kopieret')"
+    )
+    copied = page.evaluate("navigator.clipboard.readText()")
+    first_quote = page.locator("#sources a.cite").first.inner_text().split("»", 1)[1].rsplit("«", 1)[0]
+    assert copied.startswith("Spørgsmål: Hvor mange borgere") and "[1] " in copied
+    assert " ".join(first_quote.split()) in " ".join(copied.split())
+
+
+def test_two_sessions_keep_separate_histories(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    one, two = _open(browser, app_url), _open(browser, app_url)
+    _ask(one, "Hvilke forsøg stopper 31/12-21?")
+    _ask(two, "Hvor mange borgere deltog i forsøget med mikrolån i Aalborg?")
+    _ask(one, "Hvilke forsøg forlænges til udgangen af 2022?")
+    first = one.locator('#chat [data-testid="user"]').all_inner_texts()
+    second = two.locator('#chat [data-testid="user"]').all_inner_texts()
+    assert first == ["Hvilke forsøg stopper 31/12-21?", "Hvilke forsøg forlænges til udgangen af 2022?"]
+    assert second == ["Hvor mange borgere deltog i forsøget med mikrolån i Aalborg?"]
+
+
+def test_bad_input_gets_a_danish_message_and_the_app_keeps_serving(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, app_url)
+    box = page.locator("#question textarea")
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelector('#notice').innerText.includes('tomt')")
+    box.fill("x" * 20_000)
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelector('#notice').innerText.includes('for langt')")
+    assert page.locator('#chat [data-testid="user"]').count() == 0
+    assert box.input_value() == "x" * 20_000  # kept, to be shortened
+    box.fill("Hvilke forsøg stopper 31/12-21?")
+    box.press("Enter")
+    box.press("Enter")  # a rapid double submit asks once
+    page.locator('#chat [data-testid="bot"]').first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    assert page.locator('#chat [data-testid="user"]').count() == 1
+    assert "Traceback" not in page.content()
+
+    doc = quote(page.locator("#sources a.cite").first.get_attribute("data-doc") or "")
+    for query, words in (
+        ("?doc=corpus/findes-ikke.txt&start=0&end=10", "findes ikke"),
+        ("?doc=/etc/passwd&start=0&end=10", "findes ikke"),
+        (f"?doc={doc}&start=0&end=99999999", "uden for dokumentet"),
+        (f"?doc={doc}&start=x&end=y", "hele tal"),
+    ):
+        bad = _open(browser, app_url + query)
+        bad.wait_for_function(f"() => document.querySelector('#viewer').innerText.includes('{words}')")
+        assert bad.locator("#viewer mark").count() == 0 and "Traceback" not in bad.content()
+        bad.context.close()
+    _ask(page, "Hvilke forsøg forlænges til udgangen af 2022?")  # still serving
+
+
+def test_hostile_text_in_documents_and_questions_renders_inert(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, app_url)
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    _ask(page, "Hvad viste evalueringen af forsøget med ildfluer?")
+    _ask(page, 'Hvad er <img src=x onerror="window.__xss=1"> [ildfluer](javascript:window.__xss=1)?')
+    assert "ildfluer" in page.locator("#sources").inner_text().lower()
+    page.locator("#sources a.cite").first.click()
+    page.locator("#viewer .doc-text").wait_for()
+    page.get_by_role("tab", name="Dokumenter").click()
+    page.locator("#documents a.doc", has_text="Ildfluer").click()
+    page.locator("#document .doc-text").wait_for()
+    assert "<script>window.__xss = 1</script>" in page.locator("#documents").inner_text()  # shown as text
+    assert "<img src=x" in page.locator("#document .doc-text").inner_text()
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator('img[src="x"], a[href^="javascript:"], #document script, #documents script').count() == 0
+    page.screenshot(path=SHOTS / "documents.png")
