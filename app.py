@@ -110,10 +110,10 @@ def build_ui(service: IndexService) -> gr.Blocks:
                         elem_id="question",
                     )
                     notice = gr.Markdown(elem_id="notice")
-                    gr.Examples(list(chat.EXAMPLES), inputs=question, label="Eksempler – klik for at bruge")
                     with gr.Accordion("Afgræns til dokumenter", open=False):
                         selected = gr.CheckboxGroup(label="Søg kun i", elem_id="filter")
                     sources = gr.HTML(elem_id="sources", js_on_load=_script("copy.js", "sources.js"))
+                    gr.Examples(list(chat.EXAMPLES), inputs=question, label="Eksempler – klik for at bruge")
                     clear = gr.Button("Ny samtale", size="sm", variant="secondary")
                 with gr.Column(scale=4, elem_id="viewer-column"):
                     viewer = gr.HTML(

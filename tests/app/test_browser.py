@@ -236,3 +236,22 @@ def test_hostile_text_in_documents_and_questions_renders_inert(browser, app_url:
     assert page.evaluate("() => window.__xss") is None
     assert page.locator('img[src="x"], a[href^="javascript:"], #document script, #documents script').count() == 0
     page.screenshot(path=SHOTS / "documents.png")
+
+
+def test_the_document_filter_restricts_the_sources(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, app_url)
+    page.get_by_text("Afgræns til dokumenter").click()
+    boxes = page.locator("#filter input[type=checkbox]")
+    boxes.first.wait_for()
+    labels = page.locator("#filter label").all_inner_texts()
+    for i, label in enumerate(labels):
+        if not label.strip().startswith("Bilag 1"):
+            boxes.nth(i).uncheck()
+    _ask(page, "Hvilke forsøg stopper 31/12-21?")
+    docs = {a.get_attribute("data-doc") for a in page.locator("#sources a.cite").all()}
+    assert docs and all(d and d.endswith("bilag-1-regeringens-opfoelgning-2021.txt") for d in docs)
+    for i in range(len(labels)):
+        boxes.nth(i).uncheck()
+    page.locator("#question textarea").fill("Hvilke forsøg stopper 31/12-21?")
+    page.locator("#question textarea").press("Enter")
+    page.wait_for_function("() => document.querySelector('#notice').innerText.includes('mindst ét dokument')")
