@@ -34,7 +34,6 @@ class Highlight:
     document: SourceText
     start: int
     end: int
-
     locator: str = ""  # where the span sits ("Tabel 2, række 3"), when a passage holds it
 
     @property

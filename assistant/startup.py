@@ -35,7 +35,6 @@ class Status:
     phase: Phase = "opening"
     done: int = 0  # documents handled so far by a running build or update
     total: int = 0  # documents in the corpus folder (0 when not known)
-    current: str = ""  # the last document handled
     error: str = ""  # Danish; why the last build or update failed
     failed: tuple[str, ...] = ()  # files the last build or update could not read (Danish messages)
 
@@ -112,7 +111,7 @@ class IndexService:
 
     def _progress(self, source: str, status: str) -> None:
         logger.info("  %-9s %s", status, source)
-        self._set(done=self._status.done + 1, current=source)
+        self._set(done=self._status.done + 1)
 
     def _run(self) -> None:
         try:
@@ -126,7 +125,7 @@ class IndexService:
                 if self._find_stale(self._assistant):
                     self._update("updating", model)
                     self._assistant.refresh(force=True)
-            self._set(phase="ready", current="")
+            self._set(phase="ready")
         except AssistantError as exc:
             logger.error("index start-up failed: %s", exc.message)
             self._set(phase="failed", error=exc.message)
