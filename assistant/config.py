@@ -62,6 +62,12 @@ class StoreSettings(BaseModel):
     collection: str = Field("frikommune", min_length=3, max_length=40, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
 
 
+class IngestSettings(BaseModel):
+    """What ingest accepts."""
+
+    max_file_mb: float = Field(50, gt=0, description="Largest source file ingest reads, in MB.")
+
+
 class RetrievalSettings(BaseModel):
     """Hybrid retrieval: dense + BM25, fused by reciprocal rank."""
 
@@ -169,10 +175,16 @@ class Settings(BaseSettings):
     embedding_cache: Path | None = Field(
         None, description="Embedding cache file; by default data_dir/embedding-cache.sqlite."
     )
+    chroma_host: str | None = Field(
+        None,
+        description="Host of a Chroma server (chroma run ...). Unset: the embedded store in data_dir/chroma.",
+    )
+    chroma_port: int = Field(8000, ge=1, le=65535, description="Port of the Chroma server.")
     host: str = Field("127.0.0.1", min_length=1, description="Address the app listens on.")
     port: int = Field(7860, ge=1, le=65535, description="Port the app listens on.")
     embedding: EmbeddingSettings = EmbeddingSettings()
     chunk: ChunkSettings = ChunkSettings()
+    ingest: IngestSettings = IngestSettings()
     store: StoreSettings = StoreSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
@@ -193,6 +205,17 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def server_mode(self) -> bool:
+        return bool(self.chroma_host)
+
+    @property
+    def store_label(self) -> str:
+        """Where the index lives, as users are told."""
+        if self.chroma_host:
+            return f"Chroma-serveren på {self.chroma_host}:{self.chroma_port}"
+        return str(self.chroma_dir)
 
     @property
     def cache_file(self) -> Path:

@@ -8,19 +8,18 @@ index are ever read; a link cannot name any other file.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from assistant.engine import Assistant, source_path
+from assistant.engine import Assistant
 from assistant.errors import LinkError
 from assistant.store import DocumentRecord
 
 
 @dataclass(frozen=True)
 class SourceText:
-    """An indexed document as it is on disk now."""
+    """An indexed document: the text it was indexed from, and whether its file changed since."""
 
     record: DocumentRecord
     text: str
@@ -51,19 +50,18 @@ def read_document(assistant: Assistant, source: str) -> SourceText:
     record = assistant.documents.get(source)
     if record is None:
         raise LinkError(f"Dokumentet »{source}« findes ikke i indekset.")
-    try:
-        data = source_path(source).read_bytes()
-    except OSError as exc:
-        raise LinkError(f"Dokumentet »{record.title}« kan ikke læses lige nu ({exc.strerror or exc}).") from exc
-    text = data.decode("utf-8", errors="replace")
-    return SourceText(record, text, changed=hashlib.sha256(data).hexdigest() != record.doc_hash)
+    text = assistant.document_text(source)
+    if text is None:
+        raise LinkError(f"Dokumentet »{record.title}« kan ikke læses lige nu; prøv igen om lidt.")
+    return SourceText(record, text, changed=assistant.file_changed(source))
 
 
 def open_link(assistant: Assistant, params: Mapping[str, str]) -> Highlight | None:
     """The span a link's query parameters point at; None when the link names no document.
 
-    LinkError (Danish) for an unknown document, offsets that are not whole numbers or
-    fall outside the document, or a document that changed since it was indexed.
+    LinkError (Danish) for an unknown document, or offsets that are not whole numbers or
+    fall outside the document. The offsets point into the indexed text, which the index
+    keeps, so a file changed since then still shows the span as it was cited.
     """
     source = (params.get("doc") or "").strip()
     if not source:
@@ -77,11 +75,6 @@ def open_link(assistant: Assistant, params: Mapping[str, str]) -> Highlight | No
         raise LinkError(
             f"Linket peger uden for dokumentet (position {start}–{end}; "
             f"»{document.record.title}« har {len(document.text)} tegn)."
-        )
-    if document.changed:
-        raise LinkError(
-            f"»{document.record.title}« er ændret, efter det blev indekseret, så linkets positioner "
-            "passer måske ikke længere. Opdatér indekset (make index), og spørg igen."
         )
     return Highlight(document, start, end, _locator(assistant, source, start, end))
 

@@ -19,7 +19,7 @@ from assistant.errors import IndexNotBuiltError, QuestionError
 from assistant.evidence import score_windows, term_weights
 from assistant.retrieve import BM25Retriever, DenseRetriever, Hit, HybridRetriever
 from assistant.schema import Answer
-from assistant.store import INDEX_VERSION, ChromaStore, DocumentRecord
+from assistant.store import INDEX_VERSION, ChromaStore, DocumentRecord, Location
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class Assistant:
         self._view = view
         self._checked = time.monotonic()
         self._reload = threading.Lock()
+        self._hashes: dict[str, tuple[tuple[int, int], str]] = {}
+        self._texts: dict[tuple[str, str], str] = {}
 
     @property
     def catalog(self) -> Catalog:
@@ -113,16 +115,44 @@ class Assistant:
             return True
 
     def stale_documents(self) -> list[str]:
-        """Indexed documents whose file has changed or gone since it was indexed."""
-        stale = []
-        for source, record in sorted(self.documents.items()):
+        """Indexed documents whose file has changed or gone since it was indexed. With a
+        Chroma server, an instance may not hold the files at all: missing ones are not
+        reported there."""
+        return [source for source in sorted(self.documents) if self.file_changed(source)]
+
+    def file_changed(self, source: str) -> bool:
+        """Does the file differ from the indexed version? A file is hashed again only
+        when its size or modification time moved."""
+        record = self.documents[source]
+        path = source_path(source)
+        try:
+            stat = path.stat()
+        except OSError:
+            return not self.settings.server_mode
+        key = (stat.st_size, stat.st_mtime_ns)
+        known = self._hashes.get(source)
+        if known is None or known[0] != key:
             try:
-                current = hashlib.sha256(source_path(source).read_bytes()).hexdigest()
+                known = (key, hashlib.sha256(path.read_bytes()).hexdigest())
             except OSError:
-                current = ""
-            if current != record.doc_hash:
-                stale.append(source)
-        return stale
+                return True
+            self._hashes[source] = known
+        return known[1] != record.doc_hash
+
+    def document_text(self, source: str) -> str | None:
+        """The text a document was indexed from (what citation offsets point into)."""
+        record = self.documents.get(source)
+        if record is None:
+            return None
+        key = (source, record.revision)
+        if key not in self._texts:
+            text = self.store.document_text(source)
+            if text is None:
+                return None
+            if len(self._texts) >= 32:
+                self._texts.pop(next(iter(self._texts)))
+            self._texts[key] = text
+        return self._texts[key]
 
 
 def source_path(source: str) -> Path:
@@ -147,11 +177,11 @@ def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding) ->
     documents = store.documents()
     if not documents:
         raise IndexNotBuiltError(
-            f"Indekset i {settings.chroma_dir} indeholder ingen dokumenter. Byg det med: python -m ingest"
+            f"Indekset i {settings.store_label} indeholder ingen dokumenter. Byg det med: python -m ingest"
         )
     if any(record.index_version != INDEX_VERSION for record in documents.values()):
         raise IndexNotBuiltError(
-            f"Indekset i {settings.chroma_dir} er bygget af en anden version af værktøjet. "
+            f"Indekset i {settings.store_label} er bygget af en anden version af værktøjet. "
             "Opdatér det med: python -m ingest"
         )
     catalog = Catalog.build(store.committed_nodes(), documents, settings.retrieval.stemmer)
@@ -170,7 +200,7 @@ def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding) ->
 def build_assistant(settings: Settings, embed_model: VectorEmbedding | None = None) -> Assistant:
     """Open the index and wire the assistant. Raises IndexNotBuiltError/IndexCorruptError."""
     model = embed_model or build_embed_model(settings.embedding)
-    store = ChromaStore(settings.chroma_dir, settings.store.collection, model_slug(model.model_name))
+    store = ChromaStore(Location.of(settings), settings.store.collection, model_slug(model.model_name))
     try:
         return Assistant(settings, model, store, load_view(settings, store, model))
     except Exception:

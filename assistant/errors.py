@@ -43,6 +43,10 @@ class IndexCorruptError(AssistantError):
     """The data directory exists but cannot be read as an index."""
 
 
+class StoreUnavailableError(AssistantError):
+    """The Chroma server does not answer (it is down, restarting or unreachable)."""
+
+
 class CorpusError(AssistantError):
     """A corpus file (or the manifest) cannot be used: not UTF-8, empty, unreadable."""
 

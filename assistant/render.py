@@ -114,7 +114,7 @@ def viewer_html(highlight: Highlight, window: int) -> str:
         right = min(len(text), max(end, left + window))
     href = link(highlight.document.record.source, start, end)
     where = f"{escape(highlight.locator)}, " if highlight.locator else ""
-    extra = (
+    extra = _changed_note(highlight.document) + (
         f'<p class="place">Markeret: {where}tegn {start}–{end}. '
         f'<a class="permalink" href="{_attr(href)}" target="_blank" rel="noopener">Link til dette sted</a> '
         '<button type="button" class="copy-link">Kopiér link</button></p>'
@@ -130,16 +130,21 @@ def viewer_html(highlight: Highlight, window: int) -> str:
 
 def document_html(document: SourceText, window: int) -> str:
     """A whole document, to read (the first ``window`` characters of a very long one)."""
-    note = ""
-    if document.changed:
-        note = (
-            '<p class="warning">Filen er ændret, efter den blev indekseret; svarene bygger på den tidligere udgave.</p>'
-        )
+    note = _changed_note(document)
     text = document.text
     cut = '<p class="cut">… (resten af dokumentet er udeladt)</p>' if len(text) > window else ""
     return (
         f'<div class="viewer">{_document_head(document.record, note)}'
         f'<div class="doc-text">{escape(text[:window])}</div>{cut}</div>'
+    )
+
+
+def _changed_note(document: SourceText) -> str:
+    if not document.changed:
+        return ""
+    return (
+        '<p class="warning">Filen er ændret, efter den blev indekseret. Her vises den indekserede udgave, '
+        "som svarene bygger på.</p>"
     )
 
 

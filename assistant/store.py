@@ -19,22 +19,27 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 from llama_index.core.schema import TextNode
 
-from assistant.errors import IndexCorruptError, IndexNotBuiltError
+from assistant.errors import IndexCorruptError, IndexNotBuiltError, StoreUnavailableError
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 logger = logging.getLogger(__name__)
 
 REBUILD_HINT = "Byg indekset igen med: python -m ingest --rebuild"
 # The layout of what ingest writes (chunking, node metadata). A change re-indexes every
 # file on the next ingest, and an index written by another version is not read.
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 _BATCH = 500
+_PAGE = 5000
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class DocumentRecord:
     ingested_at: str
     index_version: str = ""
     ocr: bool = False
+    fmt: str = "txt"
+    pages: int = 0  # PDF pages (0 for other formats)
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,30 @@ def encode_spans(spans: Iterable[Span]) -> str:
     return json.dumps([[s.start, s.end, s.kind, s.search] for s in spans], ensure_ascii=False)
 
 
-def _client(path: Path) -> chromadb.ClientAPI:
-    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+@dataclass(frozen=True)
+class Location:
+    """Where an index lives: a folder (embedded Chroma) or a Chroma server."""
+
+    path: Path | None = None
+    host: str | None = None
+    port: int = 8000
+
+    @property
+    def label(self) -> str:
+        return f"Chroma-serveren på {self.host}:{self.port}" if self.host else str(self.path)
+
+    @classmethod
+    def of(cls, settings: Settings) -> Location:
+        """The configured index: the Chroma server when one is set, else data_dir/chroma."""
+        if settings.chroma_host:
+            return cls(host=settings.chroma_host, port=settings.chroma_port)
+        return cls(path=settings.chroma_dir)
+
+    def client(self) -> chromadb.ClientAPI:
+        settings = ChromaSettings(anonymized_telemetry=False)
+        if self.host:
+            return chromadb.HttpClient(host=self.host, port=self.port, settings=settings)
+        return chromadb.PersistentClient(path=str(self.path), settings=settings)
 
 
 def forget_client(path: Path) -> None:
@@ -93,23 +122,40 @@ def forget_client(path: Path) -> None:
             logger.debug("stopping the cached Chroma system for %s failed", key, exc_info=True)
 
 
+def _unreachable(exc: BaseException) -> bool:
+    """Is ``exc`` a Chroma server that cannot be reached (rather than a broken index)?"""
+    import httpx
+
+    while exc is not None:
+        if isinstance(exc, httpx.TransportError | ConnectionError):
+            return True
+        if "could not connect" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
+
+
 class ChromaStore:
     """Passages, span vectors and the document registry of one encoder."""
 
-    def __init__(self, path: Path, name: str, model: str, create: bool = False) -> None:
-        self.path = path
+    def __init__(self, location: Location | Path, name: str, model: str, create: bool = False) -> None:
+        self.location = location if isinstance(location, Location) else Location(path=location)
+        self.path = self.location.path
+        self.name = name
         self.model = model
         base = f"{name}-{model}"
-        if not create and not (path / "chroma.sqlite3").is_file():
-            raise IndexNotBuiltError(f"Der er intet indeks i {path}. Byg det først med: python -m ingest")
+        where = self.location.label
+        if not create and self.path is not None and not (self.path / "chroma.sqlite3").is_file():
+            raise IndexNotBuiltError(f"Der er intet indeks i {where}. Byg det først med: python -m ingest")
         self._client: chromadb.ClientAPI | None = None
         try:
-            path.mkdir(parents=True, exist_ok=True)
-            self._client = _client(path)
+            if self.path is not None:
+                self.path.mkdir(parents=True, exist_ok=True)
+            self._client = self.location.client()
             names = {c.name if hasattr(c, "name") else str(c) for c in self._client.list_collections()}
             if not create and f"{base}-documents" not in names:
                 raise IndexNotBuiltError(
-                    f"Indekset i {path} er ikke bygget med embeddingmodellen {model!r}. Byg det med: python -m ingest"
+                    f"Der er intet indeks med embeddingmodellen {model!r} i {where}. Byg det med: python -m ingest"
                 )
             self.passages = self._collection(f"{base}-passages", cosine=True)
             self.spans = self._collection(f"{base}-spans", cosine=True)
@@ -117,10 +163,15 @@ class ChromaStore:
         except (IndexNotBuiltError, IndexCorruptError):
             self.close()
             raise
-        except (sqlite3.DatabaseError, OSError, ValueError, RuntimeError, chromadb.errors.ChromaError) as exc:
+        except Exception as exc:
             self.close()
-            forget_client(path)
-            raise IndexCorruptError(f"Indekset i {path} kan ikke læses ({exc}). {REBUILD_HINT}") from exc
+            if _unreachable(exc):
+                raise _unavailable(self.location, exc) from exc
+            if not isinstance(exc, sqlite3.DatabaseError | OSError | ValueError | RuntimeError | ChromaError):
+                raise
+            if self.path is not None:
+                forget_client(self.path)
+            raise IndexCorruptError(f"Indekset i {where} kan ikke læses ({exc}). {REBUILD_HINT}") from exc
 
     def close(self) -> None:
         """Release the Chroma client (Chroma shares one per path inside a process)."""
@@ -137,8 +188,14 @@ class ChromaStore:
     def _guard(self, action: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (sqlite3.DatabaseError, RuntimeError, chromadb.errors.ChromaError) as exc:
-            raise IndexCorruptError(f"Indekset i {self.path} fejlede ved {action} ({exc}). {REBUILD_HINT}") from exc
+        except Exception as exc:
+            if _unreachable(exc):
+                raise _unavailable(self.location, exc) from exc
+            if isinstance(exc, sqlite3.DatabaseError | RuntimeError | ChromaError):
+                raise IndexCorruptError(
+                    f"Indekset i {self.location.label} fejlede ved {action} ({exc}). {REBUILD_HINT}"
+                ) from exc
+            raise
 
     # -- registry -------------------------------------------------------------------
     def documents(self) -> dict[str, DocumentRecord]:
@@ -154,15 +211,24 @@ class ChromaStore:
         """The committed revision of each document."""
         return {r.source: r.revision for r in self.documents().values()}
 
-    def commit(self, record: DocumentRecord) -> None:
-        """Make ``record`` (and so its passages) the indexed version of its document."""
+    def commit(self, record: DocumentRecord, text: str) -> None:
+        """Make ``record`` (and so its passages) the indexed version of its document.
+        ``text`` is the document text the passages' offsets point into; it is kept with
+        the record, so every app instance reads the same text, wherever the file is."""
         self._guard(
             "registrering",
             self.registry.upsert,
             ids=[record.source],
             embeddings=[[0.0]],
             metadatas=[asdict(record)],
+            documents=[text],
         )
+
+    def document_text(self, source: str) -> str | None:
+        """The text a committed document was indexed from (None when unknown)."""
+        got = self._guard("læsning af dokumenttekst", self.registry.get, ids=[source], include=["documents"])
+        texts = got["documents"] or []
+        return texts[0] if texts else None
 
     def forget(self, source: str) -> None:
         """Drop a document from the registry, then its passages."""
@@ -212,7 +278,7 @@ class ChromaStore:
         committed = self.committed()
         removed = 0
         for collection in (self.passages, self.spans):
-            got = self._guard("oprydning", collection.get, include=["metadatas"])
+            got = self._get_all("oprydning", collection, ["metadatas"])
             stale = [
                 pid
                 for pid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
@@ -226,12 +292,48 @@ class ChromaStore:
     def committed_nodes(self) -> list[TextNode]:
         """Every passage of every committed document."""
         committed = self.committed()
-        got = self._guard("læsning", self.passages.get, include=["documents", "metadatas"])
+        got = self._get_all("læsning", self.passages, ["documents", "metadatas"])
         nodes = []
         for pid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True):
             if committed.get(meta.get("source")) == meta.get("revision"):
                 nodes.append(_node(pid, text, meta))
         return nodes
+
+    def _get_all(self, action: str, collection: Any, include: list[str]) -> dict[str, list]:
+        """``collection.get`` in pages, so a large index is not one huge request."""
+        out: dict[str, list] = {"ids": [], **{key: [] for key in include}}
+        offset = 0
+        while True:
+            got = self._guard(action, collection.get, include=include, limit=_PAGE, offset=offset)
+            out["ids"].extend(got["ids"])
+            for key in include:
+                out[key].extend(got[key] or [])
+            if len(got["ids"]) < _PAGE:
+                return out
+            offset += _PAGE
+
+    def drop(self) -> None:
+        """Delete this store's collections (a scratch index that is not wanted)."""
+        base = f"{self.name}-{self.model}"
+        for kind in ("documents", "passages", "spans"):
+            try:
+                self._guard("sletning", self._client.delete_collection, f"{base}-{kind}")
+            except IndexCorruptError:
+                logger.debug("collection %s-%s was not there", base, kind)
+        self.close()
+
+    def take_over(self, fresh: ChromaStore) -> None:
+        """Replace this index by ``fresh`` (a rebuild on a Chroma server, where folders
+        cannot be swapped): drop the old collections, then rename the new ones, the
+        registry last, so a reader sees either no index or the whole new one."""
+        base = f"{self.name}-{self.model}"
+        for kind in ("documents", "passages", "spans"):
+            try:
+                self._guard("udskiftning", self._client.delete_collection, f"{base}-{kind}")
+            except IndexCorruptError:
+                logger.debug("collection %s-%s was not there", base, kind)
+        for kind, collection in (("passages", fresh.passages), ("spans", fresh.spans), ("documents", fresh.registry)):
+            self._guard("udskiftning", collection.modify, name=f"{base}-{kind}")
 
     def query(self, vector: np.ndarray, k: int, sources: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the ``k`` nearest passages."""
@@ -247,6 +349,13 @@ class ChromaStore:
         got = self._guard("læsning", self.spans.get, ids=list(ids), include=["embeddings"])
         vectors = got["embeddings"]
         return {sid: np.asarray(vectors[i], dtype=np.float32) for i, sid in enumerate(got["ids"])}
+
+
+def _unavailable(location: Location, exc: BaseException) -> StoreUnavailableError:
+    return StoreUnavailableError(
+        f"{location.label} svarer ikke lige nu ({type(exc).__name__}). Indekset er ikke ændret; "
+        "prøv igen om lidt, eller start serveren (chroma run --path MAPPE --host HOST --port PORT)."
+    )
 
 
 def _node(pid: str, text: str, meta: dict[str, Any]) -> TextNode:

@@ -12,6 +12,7 @@ never what is quoted.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -27,8 +28,9 @@ from ingest.layouts import chunk_document
 
 EMBED_TEXT = "_embed_text"
 SPAN_TEXTS = "_span_texts"
+PAGES = "pages"  # start offsets of a PDF's pages in the document text
 # Document metadata the parser reads; everything else is copied onto the nodes.
-_DOCUMENT_ONLY = ("layout", "ocr")
+_DOCUMENT_ONLY = ("layout", "ocr", PAGES)
 
 
 def _id(*parts: object) -> str:
@@ -89,7 +91,7 @@ class StructuredNodeParser(NodeParser):
             end_char_idx=chunk.end,
             metadata={
                 **base,
-                "locator": chunk.locator,
+                "locator": _with_page(chunk, meta.get(PAGES) or []),
                 "context": chunk.context,
                 "group": chunk.group,
                 "item": chunk.item,
@@ -107,3 +109,13 @@ class StructuredNodeParser(NodeParser):
                 SPAN_TEXTS: json.dumps([display(fix(text[s.start : s.end])) for s in spans], ensure_ascii=False),
             },
         )
+
+
+def _with_page(chunk: Chunk, pages: list[int]) -> str:
+    """The chunk's locator, led by the PDF page(s) it is on ("side 3", "side 3–4")."""
+    if not pages:
+        return chunk.locator
+    first = bisect.bisect_right(pages, chunk.start)
+    last = bisect.bisect_right(pages, max(chunk.start, chunk.end - 1))
+    page = f"side {first}" if first == last else f"side {first}–{last}"
+    return f"{page}, {chunk.locator}" if chunk.locator else page

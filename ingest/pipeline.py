@@ -29,12 +29,12 @@ from llama_index.core.schema import Document
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.embed import VectorEmbedding, build_embed_model, model_slug
 from assistant.errors import AssistantError, CorpusError
-from assistant.store import INDEX_VERSION, ChromaStore, DocumentRecord, forget_client
+from assistant.store import INDEX_VERSION, ChromaStore, DocumentRecord, Location, forget_client
 from ingest.cache import EmbeddingCache
 from ingest.manifest import DocumentMeta, corpus_files, load_manifest, meta_for
-from ingest.node_parser import EMBED_TEXT, SPAN_TEXTS, StructuredNodeParser
+from ingest.node_parser import EMBED_TEXT, PAGES, SPAN_TEXTS, StructuredNodeParser
 from ingest.ocr import Lexicon, OcrRepairer
-from ingest.parse import SourceFile, read_source
+from ingest.parse import SourceFile, file_hash, read_bytes, read_source
 
 logger = logging.getLogger(__name__)
 
@@ -116,16 +116,18 @@ def run_ingest(
     """Bring the index in line with the corpus folder. ``on_document(source, status)``
     is called once per file (for progress display)."""
     with _lock(settings.data_dir):
+        model = embed_model or build_embed_model(settings.embedding)
+        if settings.server_mode:
+            return _ingest_server(settings, model, rebuild, on_document)
         old = settings.data_dir / "chroma.old"
         if old.exists() and not settings.chroma_dir.exists():
             os.replace(old, settings.chroma_dir)  # a rebuild died between its two renames
-        model = embed_model or build_embed_model(settings.embedding)
         if not rebuild:
-            return _ingest(settings, settings.chroma_dir, model, on_document)
+            return _ingest(settings, Location(path=settings.chroma_dir), model, on_document)
         fresh = settings.data_dir / "chroma.rebuild"
         shutil.rmtree(fresh, ignore_errors=True)
-        report = _ingest(settings, fresh, model, on_document)
-        _refuse_lossy_rebuild(settings, model, report, fresh)
+        report = _ingest(settings, Location(path=fresh), model, on_document)
+        _refuse_lossy_rebuild(settings, model, report, Location(path=settings.chroma_dir), _discard_folder(fresh))
         shutil.rmtree(old, ignore_errors=True)
         forget_client(settings.chroma_dir)
         if settings.chroma_dir.exists():
@@ -136,35 +138,73 @@ def run_ingest(
         return report
 
 
-def _refuse_lossy_rebuild(settings: Settings, model: VectorEmbedding, report: IngestReport, fresh: Path) -> None:
+def _ingest_server(settings: Settings, model: VectorEmbedding, rebuild: bool, notify: Notify | None) -> IngestReport:
+    """Ingest into a Chroma server. A rebuild writes collections under a temporary name
+    and renames them over the old ones at the end (folders cannot be swapped there)."""
+    location = Location(host=settings.chroma_host, port=settings.chroma_port)
+    if not rebuild:
+        return _ingest(settings, location, model, notify)
+    slug = model_slug(model.model_name)
+    scratch = f"{settings.store.collection}.rebuild"
+    ChromaStore(location, scratch, slug, create=True).drop()
+    report = _ingest(settings, location, model, notify, collection=scratch)
+    fresh = ChromaStore(location, scratch, slug)
+    try:
+        _refuse_lossy_rebuild(settings, model, report, location, discard=fresh.drop)
+        current = ChromaStore(location, settings.store.collection, slug, create=True)
+        current.take_over(fresh)
+        current.close()
+    finally:
+        fresh.close()
+    return report
+
+
+def _refuse_lossy_rebuild(
+    settings: Settings,
+    model: VectorEmbedding,
+    report: IngestReport,
+    location: Location,
+    discard: Callable[[], None],
+) -> None:
     """Keep the old index when a file it holds could not be read this time."""
-    if not report.failed or not (settings.chroma_dir / "chroma.sqlite3").is_file():
+    if not report.failed:
         return
     try:
-        store = ChromaStore(settings.chroma_dir, settings.store.collection, model_slug(model.model_name))
+        store = ChromaStore(location, settings.store.collection, model_slug(model.model_name))
         held = set(store.documents())
         store.close()
     except AssistantError:
         return  # the old index is unreadable (or of another encoder): nothing in it to lose
     lost = sorted({e.source for e in report.failed} & held)
     if lost:
-        forget_client(fresh)
-        shutil.rmtree(fresh, ignore_errors=True)
+        discard()
         raise RebuildRefusedError(
             f"Genopbygningen er ikke taget i brug, fordi {', '.join(lost)} ikke kunne læses; "
             "det gamle indeks er bevaret. Ret filen, og kør igen."
         )
 
 
+def _discard_folder(path: Path) -> Callable[[], None]:
+    def discard() -> None:
+        forget_client(path)
+        shutil.rmtree(path, ignore_errors=True)
+
+    return discard
+
+
 def _ingest(
-    settings: Settings, chroma_dir: Path, embed_model: VectorEmbedding | None, notify: Notify | None
+    settings: Settings,
+    location: Location,
+    embed_model: VectorEmbedding | None,
+    notify: Notify | None,
+    collection: str | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
     manifest = load_manifest(settings.manifest_file)
     files = corpus_files(settings.corpus_dir, manifest)
     model = embed_model or build_embed_model(settings.embedding)
     slug = model_slug(model.model_name)
-    store = ChromaStore(chroma_dir, settings.store.collection, slug, create=True)
+    store = ChromaStore(location, collection or settings.store.collection, slug, create=True)
     cache = EmbeddingCache(settings.cache_file, slug)
     run = _Run(settings, store, model, cache, manifest, notify or (lambda source, status: None))
     try:
@@ -172,7 +212,8 @@ def _ingest(
     finally:
         cache.close()
         store.close()
-    run.report.index_bytes = sum(f.stat().st_size for f in chroma_dir.rglob("*") if f.is_file())
+    if location.path is not None:
+        run.report.index_bytes = sum(f.stat().st_size for f in location.path.rglob("*") if f.is_file())
     run.report.seconds = time.perf_counter() - started
     return run.report
 
@@ -189,11 +230,15 @@ class _Run:
     notify: Notify
     report: IngestReport = field(default_factory=IngestReport)
     _repairer: OcrRepairer | None = None
+    _holders: dict[str, str] = field(default_factory=dict)
 
     def update(self, files: dict[str, Path]) -> None:
         if removed := self.store.collect_garbage():
             logger.info("removed %d passages left by an interrupted ingest", removed)
         registry = self.store.documents()
+        current = {source_name(path) for path in files.values()}
+        # Content hash -> the document that holds it: a copy under another name is refused.
+        self._holders = {r.doc_hash: s for s, r in registry.items() if s in current}
         seen: set[str] = set()
         for name, path in files.items():
             source = source_name(path)
@@ -212,8 +257,22 @@ class _Run:
         self.report.embedded, self.report.cache_hits = self.cache.misses, self.cache.hits
 
     def _document(self, name: str, path: Path, source: str, old: DocumentRecord | None) -> str:
-        sf = read_source(path, source)
-        meta = meta_for(name, sf.text, self.manifest)
+        max_bytes = int(self.settings.ingest.max_file_mb * 1e6)
+        data = read_bytes(path, source, max_bytes)
+        holder = self._holders.setdefault(file_hash(data), source)
+        if holder != source:
+            raise CorpusError(
+                source, f"har samme indhold som {holder}, som allerede er med; den indekseres ikke to gange"
+            )
+        if old and old.doc_hash == file_hash(data):
+            meta = self.manifest.get(name)
+            if meta and old.revision == revision(old.doc_hash, meta, self.settings):
+                self.report.unchanged.append(source)  # skip extracting a large PDF again
+                self.report.passages += old.passages
+                self.report.spans += old.spans
+                return "unchanged"
+        sf = read_source(path, source, max_bytes)
+        meta = meta_for(name, sf.extracted, self.manifest)
         rev = revision(sf.doc_hash, meta, self.settings)
         if old and old.revision == rev:
             self.report.unchanged.append(source)
@@ -239,6 +298,7 @@ class _Run:
                 "kind": meta.kind,
                 "layout": meta.layout,
                 "ocr": meta.ocr,
+                PAGES: list(sf.extracted.pages),
             },
         )
         chunking = self.settings.chunk
@@ -267,8 +327,10 @@ class _Run:
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
             index_version=INDEX_VERSION,
             ocr=meta.ocr,
+            fmt=sf.extracted.fmt,
+            pages=len(sf.extracted.pages),
         )
-        self.store.commit(record)  # from here on the new version is the one that is read
+        self.store.commit(record, sf.text)  # from here on the new version is the one that is read
         self.store.delete_passages(sf.source, keep_revision=rev)
         return record
 
@@ -279,7 +341,7 @@ class _Run:
             for name, path in corpus_files(self.settings.corpus_dir, self.manifest).items():
                 if not self.manifest.get(name, DocumentMeta(name, name)).ocr:
                     try:
-                        texts.append(read_source(path, name).text)
+                        texts.append(read_source(path, name, int(self.settings.ingest.max_file_mb * 1e6)).text)
                     except CorpusError:
                         continue
             self._repairer = OcrRepairer(Lexicon(texts))

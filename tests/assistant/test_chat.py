@@ -3,6 +3,7 @@ encoder), real ingest, real files."""
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from html.parser import HTMLParser
@@ -179,12 +180,14 @@ def test_bad_links_get_danish_messages(service: IndexService) -> None:
     assert chat.show_span(service, {}) == chat.VIEWER_EMPTY
 
 
-def test_a_link_into_a_changed_file_is_not_highlighted(service: IndexService, tiny_settings: Settings) -> None:
+def test_a_link_into_a_changed_file_marks_the_indexed_text(service: IndexService, tiny_settings: Settings) -> None:
     source = next(s for s in service.assistant.documents if s.endswith("tabel.txt"))  # type: ignore[union-attr]
     path = Path(source)
-    path.write_text("Ny tekst foran. " + path.read_text(encoding="utf-8"), "utf-8")
+    indexed = path.read_text(encoding="utf-8")
+    path.write_text("Ny tekst foran. " + indexed, "utf-8")
     view = chat.show_span(service, {"doc": source, "start": "0", "end": "10"})
-    assert "ændret" in view and "<mark" not in view
+    assert "er ændret, efter den blev indekseret" in view
+    assert f'<mark id="cite-mark">{html.escape(indexed[:10])}</mark>' in view
 
 
 def test_the_ocr_document_carries_a_note(service: IndexService) -> None:

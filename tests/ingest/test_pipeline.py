@@ -87,7 +87,7 @@ def test_an_interrupted_ingest_leaves_no_half_document(
     tabel = tiny_settings.corpus_dir / "tabel.txt"
     tabel.write_text(tabel.read_text(encoding="utf-8").replace("Grus", "Småsten"), encoding="utf-8")
 
-    def crash(self, record) -> None:  # type: ignore[no-untyped-def]
+    def crash(self, record, text) -> None:  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt  # dies after writing passages, before the commit
 
     monkeypatch.setattr(ChromaStore, "commit", crash)
