@@ -49,7 +49,7 @@ class Draft:
                 n=n,
                 source=p.meta["source"],
                 title=p.meta["title"],
-                locator=p.meta["locator"],
+                locator=p.locator_at(s.start),
                 quote=p.quote(s),
                 start=s.start,
                 end=s.end,

@@ -7,7 +7,9 @@ BM25 and the answerer both read it; nothing here touches Chroma.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -49,6 +51,15 @@ class Passage:
         if (span.start, span.end) == (int(self.meta["heading_start"]), int(self.meta["heading_end"])):
             return str(self.meta["heading_raw"])
         raise ValueError(f"span {span.start}-{span.end} is outside passage {self.id}")
+
+    def locator_at(self, offset: int) -> str:
+        """The passage's locator, with the exact PDF page of ``offset`` when it spans pages."""
+        locator = str(self.meta["locator"])
+        marks = json.loads(self.meta.get("page_marks") or "[]")
+        if len(marks) < 2:
+            return locator
+        page = max((n for n, start in marks if start <= offset), default=marks[0][0])
+        return re.sub(r"^side \d+(–\d+)?", f"side {page}", locator)
 
     def span_id(self, index: int) -> str:
         return f"{self.id}:{index}"

@@ -82,7 +82,7 @@ def open_link(assistant: Assistant, params: Mapping[str, str]) -> Highlight | No
 def _locator(assistant: Assistant, source: str, start: int, end: int) -> str:
     """The locator of the narrowest passage that holds the span."""
     holders = [
-        (int(p.meta["end"]) - int(p.meta["start"]), str(p.meta["locator"]))
+        (int(p.meta["end"]) - int(p.meta["start"]), p.locator_at(start))
         for p in assistant.catalog.passages.values()
         if p.meta["source"] == source and int(p.meta["start"]) <= start and end <= int(p.meta["end"])
     ]

@@ -17,10 +17,11 @@ from typing import Any, Literal
 from assistant.config import Settings
 from assistant.embed import VectorEmbedding, build_embed_model
 from assistant.engine import Assistant, build_assistant
-from assistant.errors import AssistantError, IndexNotBuiltError
+from assistant.errors import AssistantError, IndexNotBuiltError, StoreUnavailableError
 
 logger = logging.getLogger(__name__)
 
+RETRY_SECONDS = 5.0  # how often start-up tries a Chroma server that did not answer
 Phase = Literal["opening", "building", "updating", "ready", "failed"]
 
 
@@ -114,8 +115,15 @@ class IndexService:
         self._set(done=self._status.done + 1)
 
     def _run(self) -> None:
+        # A Chroma server that is not up yet (or restarting) is waited for, not given up on.
+        while not self._start():
+            time.sleep(RETRY_SECONDS)
+        self._stale = (0.0, [])
+
+    def _start(self) -> bool:
+        """One attempt to open (or build) the index; False when it should be retried."""
         try:
-            model = self._embed_model or build_embed_model(self.settings.embedding)
+            model = self._embed_model = self._embed_model or build_embed_model(self.settings.embedding)
             try:
                 self._assistant = build_assistant(self.settings, model)
             except IndexNotBuiltError:
@@ -125,14 +133,18 @@ class IndexService:
                 if self._find_stale(self._assistant):
                     self._update("updating", model)
                     self._assistant.refresh(force=True)
-            self._set(phase="ready")
+            self._set(phase="ready", error="")
+        except StoreUnavailableError as exc:
+            logger.warning("index start-up waits for the Chroma server: %s", exc.message)
+            self._set(phase="failed", error=f"{exc.message} Der prøves igen automatisk.")
+            return False
         except AssistantError as exc:
             logger.error("index start-up failed: %s", exc.message)
             self._set(phase="failed", error=exc.message)
         except Exception as exc:  # the thread is an edge: a crash here must reach the page
             logger.exception("index start-up failed")
             self._set(phase="failed", error=f"Uventet fejl under opstart: {exc.__class__.__name__}")
-        self._stale = (0.0, [])
+        return True
 
     def _update(self, phase: Phase, model: VectorEmbedding) -> None:
         try:

@@ -1,28 +1,46 @@
-"""`python -m ingest`: build or update the index. Messages are Danish, one line each."""
+"""`python -m ingest [update|add|remove|list]`: keep the index in line with the corpus.
+Messages are Danish, one line each."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from tqdm import tqdm
 
 from assistant.cliutil import DanishParser, fail, setup_logging
-from assistant.config import load_settings
+from assistant.config import Settings, load_settings
 from assistant.errors import AssistantError
-from ingest.pipeline import IngestReport, corpus_sources, run_ingest
+from ingest.library import Extra, add_documents, list_documents, remove_document
+from ingest.pipeline import IngestReport, Notify, corpus_sources, run_ingest
 
 STATUS = {"added": "ny", "updated": "ændret", "unchanged": "uændret", "removed": "fjernet", "failed": "FEJL"}
+COMMANDS = ("update", "add", "remove", "list")
 
 
 def _parser() -> DanishParser:
     parser = DanishParser(
         prog="python -m ingest",
-        description="Byg eller opdatér indekset over dokumenterne i corpus/.",
+        description="Byg eller opdatér indekset over dokumenterne i corpus/, tilføj eller fjern dokumenter.",
+        epilog="Uden kommando: update. Eksempel: python -m ingest add rapport.pdf --title 'Evaluering 2022'",
     )
-    parser.add_argument(
-        "--rebuild", action="store_true", help="byg hele indekset forfra (det gamle bevares til det nye er færdigt)"
-    )
-    parser.add_argument("--quiet", action="store_true", help="skriv kun opsummeringen")
+    commands = parser.add_subparsers(dest="command", title="kommandoer", parser_class=DanishParser)
+    update = commands.add_parser("update", help="byg eller opdatér indekset (standard)")
+    add = commands.add_parser("add", help="tilføj filer eller mapper (.pdf .docx .md .txt .html)")
+    add.add_argument("paths", nargs="+", type=Path, metavar="STI", help="filer eller mapper")
+    add.add_argument("--title", help="titel (ellers filens egen titel eller første linje)")
+    add.add_argument("--date", help="dato, ÅÅÅÅ-MM-DD (ellers filens egen dato)")
+    add.add_argument("--kind", help="dokumenttype, fx 'Evalueringsrapport'")
+    add.add_argument("--publisher", help="udgiver")
+    remove = commands.add_parser("remove", help="fjern et dokument fra corpus/, manifestet og indekset")
+    remove.add_argument("name", metavar="NAVN", help="filnavn eller titel (se: python -m ingest list)")
+    commands.add_parser("list", help="vis dokumenterne og om de er indekseret")
+    for sub in (parser, update, add):
+        sub.add_argument("--quiet", action="store_true", help="skriv kun opsummeringen")
+    for sub in (parser, update):
+        sub.add_argument(
+            "--rebuild", action="store_true", help="byg hele indekset forfra (det gamle bevares til det nye er færdigt)"
+        )
     return parser
 
 
@@ -39,31 +57,86 @@ def summary(report: IngestReport) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     setup_logging()
-    bar: tqdm | None = None
-
-    def progress(source: str, status: str) -> None:
-        line = f"  {STATUS.get(status, status):9} {source}"
-        if bar is not None:
-            bar.write(line, file=sys.stderr)
-            bar.update(1)
-        elif not args.quiet:
-            print(line, file=sys.stderr, flush=True)
-
+    command = args.command or "update"
     try:
         settings = load_settings()
-        if not args.quiet and sys.stderr.isatty():
-            total = len(corpus_sources(settings))
-            bar = tqdm(total=total, unit="dok", desc="Indekserer", file=sys.stderr, leave=False)
-        report = run_ingest(settings, rebuild=args.rebuild, on_document=progress)
+        if command == "list":
+            return _list(settings)
+        if command == "remove":
+            removed = remove_document(settings, args.name)
+            print(f"Fjernet: »{removed.title}« ({removed.file or removed.source}) er taget ud af corpus og indekset.")
+            return 0
+        with _progress(settings, args.quiet, command == "update") as progress:
+            if command == "add":
+                return _add(settings, args, progress)
+            report = run_ingest(settings, rebuild=args.rebuild, on_document=progress)
     except AssistantError as exc:
         return fail(exc)
     except KeyboardInterrupt:
         print("Afbrudt. Det, der allerede var indekseret, er bevaret.", file=sys.stderr)
         return 130
-    finally:
-        if bar is not None:
-            bar.close()
+    return _report(report)
+
+
+def _report(report: IngestReport) -> int:
     print(summary(report))
     for error in report.failed:
         print(f"Fejl: {error.message}. Den tidligere indekserede udgave (hvis nogen) er bevaret.", file=sys.stderr)
     return 1 if report.failed else 0
+
+
+def _add(settings: Settings, args, progress: Notify) -> int:  # type: ignore[no-untyped-def]
+    extra = Extra(title=args.title, date=args.date, kind=args.kind, publisher=args.publisher)
+    added = add_documents(settings, args.paths, extra, on_document=progress)
+    for meta in added.added:
+        print(f"Tilføjet: {meta.file} – »{meta.title}« ({meta.kind}{', ' + meta.date if meta.date else ''})")
+    for error in added.failed:
+        print(f"Ikke tilføjet: {error.message}. Intet andet er ændret.", file=sys.stderr)
+    code = _report(added.ingest) if added.ingest else 0
+    return 1 if added.failed or code else 0
+
+
+def _list(settings: Settings) -> int:
+    rows = list_documents(settings)
+    if not rows:
+        print("Der er ingen dokumenter endnu. Tilføj et med: python -m ingest add FIL")
+        return 0
+    header = ("Fil", "Titel", "Type", "Dato", "Sider", "Passager", "Status")
+    table = [header] + [
+        (r.file, _cut(r.title, 60), r.kind, r.date, str(r.pages or ""), str(r.passages or ""), r.status) for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class _progress:
+    """One line per document on stderr (a bar when stderr is a terminal)."""
+
+    def __init__(self, settings: Settings, quiet: bool, bar: bool) -> None:
+        self.quiet = quiet
+        self.bar: tqdm | None = None
+        if bar and not quiet and sys.stderr.isatty():
+            self.bar = tqdm(
+                total=len(corpus_sources(settings)), unit="dok", desc="Indekserer", file=sys.stderr, leave=False
+            )
+
+    def __enter__(self) -> Notify:
+        return self.notify
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def notify(self, source: str, status: str) -> None:
+        line = f"  {STATUS.get(status, status):9} {source}"
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+            self.bar.update(1)
+        elif not self.quiet:
+            print(line, file=sys.stderr, flush=True)

@@ -83,6 +83,7 @@ class StructuredNodeParser(NodeParser):
         context = display(fix(chunk.context))
         spans = [Span(u.start, u.end, u.kind, search_text(fix(text[u.start : u.end]))) for u in chunk.units]
         heading = chunk.heading or (-1, -1)
+        locator, page_marks = _with_page(chunk, meta.get(PAGES) or [])
         base = {k: v for k, v in meta.items() if k not in _DOCUMENT_ONLY}
         return TextNode(
             id_=_id(meta["source"], meta["revision"], i),
@@ -91,7 +92,8 @@ class StructuredNodeParser(NodeParser):
             end_char_idx=chunk.end,
             metadata={
                 **base,
-                "locator": _with_page(chunk, meta.get(PAGES) or []),
+                "locator": locator,
+                "page_marks": page_marks,
                 "context": chunk.context,
                 "group": chunk.group,
                 "item": chunk.item,
@@ -111,11 +113,14 @@ class StructuredNodeParser(NodeParser):
         )
 
 
-def _with_page(chunk: Chunk, pages: list[int]) -> str:
-    """The chunk's locator, led by the PDF page(s) it is on ("side 3", "side 3–4")."""
+def _with_page(chunk: Chunk, pages: list[int]) -> tuple[str, str]:
+    """The chunk's locator, led by the PDF page(s) it is on ("side 3", "side 3–4"), and
+    the page marks inside it as JSON ``[[page, start offset], ...]``, so a citation can
+    name the exact page of its quote."""
     if not pages:
-        return chunk.locator
+        return chunk.locator, ""
     first = bisect.bisect_right(pages, chunk.start)
     last = bisect.bisect_right(pages, max(chunk.start, chunk.end - 1))
     page = f"side {first}" if first == last else f"side {first}–{last}"
-    return f"{page}, {chunk.locator}" if chunk.locator else page
+    marks = json.dumps([[n, pages[n - 1]] for n in range(first, last + 1)])
+    return (f"{page}, {chunk.locator}" if chunk.locator else page), marks

@@ -71,7 +71,7 @@ class RebuildRefusedError(AssistantError):
 
 
 @contextmanager
-def _lock(data_dir: Path) -> Iterator[None]:
+def lock(data_dir: Path) -> Iterator[None]:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
         handle = open(data_dir / "ingest.lock", "w")  # noqa: SIM115 - held for the whole run
@@ -115,7 +115,7 @@ def run_ingest(
 ) -> IngestReport:
     """Bring the index in line with the corpus folder. ``on_document(source, status)``
     is called once per file (for progress display)."""
-    with _lock(settings.data_dir):
+    with lock(settings.data_dir):
         model = embed_model or build_embed_model(settings.embedding)
         if settings.server_mode:
             return _ingest_server(settings, model, rebuild, on_document)

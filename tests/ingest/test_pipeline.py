@@ -116,7 +116,7 @@ def test_rebuild_swaps_in_a_fresh_index(tiny_settings: Settings, fake_embed) -> 
 
 
 def test_a_second_ingest_at_the_same_time_is_refused(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
-    with pipeline._lock(tiny_settings.data_dir), pytest.raises(IngestBusyError):
+    with pipeline.lock(tiny_settings.data_dir), pytest.raises(IngestBusyError):
         run_ingest(tiny_settings, fake_embed)
 
 
