@@ -152,12 +152,12 @@ class Removed:
     title: str
 
 
-def remove_document(settings: Settings, name: str) -> Removed:
+def remove_document(settings: Settings, name: str, model: str | None = None) -> Removed:
     """Take a document (by file name, source path or exact title) out of the corpus, the
-    manifest and the index."""
+    manifest and the index (of the configured encoder, or of ``model``)."""
     with lock(settings.data_dir):
         manifest = load_manifest(settings.manifest_file)
-        store = _open_store(settings)
+        store = _open_store(settings, model)
         try:
             documents = store.documents() if store else {}
             file, source, title = _find(settings, name, manifest, documents)
@@ -190,10 +190,11 @@ def _find(
     raise UsageError(f"Intet dokument hedder »{name}«. Se listen med: python -m ingest list ({', '.join(known)})")
 
 
-def _open_store(settings: Settings) -> ChromaStore | None:
-    """The index of the configured encoder, or None when none is built yet."""
+def _open_store(settings: Settings, model: str | None) -> ChromaStore | None:
+    """The index of the configured encoder (or ``model``), or None when none is built yet."""
     try:
-        return ChromaStore(Location.of(settings), settings.store.collection, model_slug(settings.embedding.model))
+        slug = model_slug(model or settings.embedding.model)
+        return ChromaStore(Location.of(settings), settings.store.collection, slug)
     except IndexNotBuiltError:
         return None
 
@@ -211,10 +212,10 @@ class Row:
     status: str
 
 
-def list_documents(settings: Settings) -> list[Row]:
+def list_documents(settings: Settings, model: str | None = None) -> list[Row]:
     """Every document in the corpus folder or the index, with its state."""
     manifest = load_manifest(settings.manifest_file)
-    store = _open_store(settings)
+    store = _open_store(settings, model)
     try:
         documents = store.documents() if store else {}
     finally:

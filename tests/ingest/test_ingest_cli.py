@@ -56,3 +56,25 @@ def test_corrupt_manifest_touches_nothing(tiny_corpus: Path, tmp_path: Path, sha
     (tiny_corpus / "manifest.toml").write_text("[[document]\nfile = ", encoding="utf-8")
     done = _ingest(tiny_corpus, tmp_path / "data", shared_cache)
     assert done.returncode == 1 and "manifest.toml" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_add_list_remove_from_the_command_line(tiny_corpus: Path, tmp_path: Path, shared_cache: Path) -> None:
+    from tests.docfiles import make_pdf, make_scanned_pdf
+
+    data = tmp_path / "data"
+    assert _ingest(tiny_corpus, data, shared_cache).returncode == 0
+    pdf = make_pdf(tmp_path / "Ældrepleje på øerne 2031.pdf", ["Side et.", "Færgen sejler 6 gange om dagen."])
+    scan = make_scanned_pdf(tmp_path / "skannet.pdf")
+    added = _ingest(tiny_corpus, data, shared_cache, "add", str(pdf), str(scan), "--kind", "Rapport")
+    assert added.returncode == 1  # one file was refused
+    assert "Tilføjet: Ældrepleje på øerne 2031.pdf" in added.stdout and "1 nye" in added.stdout
+    assert "Ikke tilføjet: skannet.pdf: indeholder ingen tekst" in added.stderr
+    assert "Traceback" not in added.stderr
+    listed = _ingest(tiny_corpus, data, shared_cache, "list")
+    line = next(ln for ln in listed.stdout.splitlines() if ln.startswith("Ældrepleje på øerne 2031.pdf"))
+    assert "Rapport" in line and "indekseret" in line
+    removed = _ingest(tiny_corpus, data, shared_cache, "remove", "Ældrepleje på øerne 2031.pdf")
+    assert removed.returncode == 0 and "Fjernet" in removed.stdout
+    assert "Ældrepleje" not in _ingest(tiny_corpus, data, shared_cache, "list").stdout
+    unknown = _ingest(tiny_corpus, data, shared_cache, "remove", "findes-ikke.pdf")
+    assert unknown.returncode == 2 and "Intet dokument hedder" in unknown.stderr
