@@ -35,7 +35,7 @@ def _gist(settings: Settings, fake_embed) -> tuple:  # type: ignore[no-untyped-d
 def test_every_format_is_added_and_cited_exactly(indexed: Settings, tmp_path: Path, fake_embed) -> None:  # type: ignore[no-untyped-def]
     incoming = tmp_path / "indbakke"
     incoming.mkdir()
-    pdf = make_pdf(
+    make_pdf(
         incoming / "Årsrapport om grøn omstilling.pdf",
         ["Årsrapport 2031\n\nIndledning om kommunens arbejde.", "Resultater\n\nKommunen plantede 512 egetræer i 2031."],
         title="Årsrapport om grøn omstilling 2031",
