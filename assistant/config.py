@@ -136,6 +136,11 @@ class AppSettings(BaseModel):
     concurrency: int = Field(
         4, ge=1, le=64, description="Questions answered at the same time (the assistant is thread-safe)."
     )
+    build_index: bool = Field(
+        True,
+        description="Build a missing index and update a stale one at start-up. Set it to false on app "
+        "instances that share a Chroma server, so that only the operator's `python -m ingest` writes.",
+    )
     status_seconds: float = Field(
         1.0, gt=0, le=60, description="How often the page polls while the index is being built."
     )

@@ -163,7 +163,7 @@ def documents_html(records: Iterable[DocumentRecord]) -> str:
     """The indexed documents as a table; a click on a title shows the whole text."""
     rows = "".join(
         f'<tr><td><a class="doc" href="{_attr("?" + urlencode({"doc": r.source}))}" data-doc="{_attr(r.source)}">'
-        f"{escape(r.title)}</a></td><td>{escape(r.kind)}</td><td>{escape(r.publisher)}</td>"
+        f"{escape(r.title)}</a></td><td>{escape(r.kind)}{_pages(r)}</td><td>{escape(r.publisher)}</td>"
         f'<td>{escape(r.date)}</td><td class="num">{r.passages}</td>'
         f'<td class="file">{escape(Path(r.source).name)}</td></tr>'
         for r in records
@@ -172,6 +172,10 @@ def documents_html(records: Iterable[DocumentRecord]) -> str:
         return '<p class="empty">Der er ingen dokumenter i indekset endnu.</p>'
     head = "".join(f"<th>{h}</th>" for h in DOCUMENT_HEADERS)
     return f'<table class="documents"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def _pages(record: DocumentRecord) -> str:
+    return f", {record.pages} sider" if record.pages > 1 else (", 1 side" if record.pages == 1 else "")
 
 
 def status_html(status: Status, ready: bool, stale: list[str]) -> str:

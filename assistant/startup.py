@@ -126,11 +126,14 @@ class IndexService:
             model = self._embed_model = self._embed_model or build_embed_model(self.settings.embedding)
             try:
                 self._assistant = build_assistant(self.settings, model)
-            except IndexNotBuiltError:
+            except IndexNotBuiltError as exc:
+                if not self.settings.app.build_index:  # another process builds it: wait for that
+                    self._set(phase="failed", error=f"{exc.message} Siden venter, til indekset er bygget.")
+                    return False
                 self._update("building", model)
                 self._assistant = build_assistant(self.settings, model)
             else:
-                if self._find_stale(self._assistant):
+                if self.settings.app.build_index and self._find_stale(self._assistant):
                     self._update("updating", model)
                     self._assistant.refresh(force=True)
             self._set(phase="ready", error="")
