@@ -184,3 +184,25 @@ def test_a_corrupt_data_folder_says_how_to_rebuild(tiny_settings: Settings, fake
     status = service.wait(60)
     assert status.phase == "failed" and "python -m ingest --rebuild" in status.error
     assert "--rebuild" in chat.page_state(service).banner
+
+
+def test_an_instance_that_does_not_build_waits_for_the_operators_ingest(
+    server: ChromaServer, tiny_corpus: Path, tmp_path: Path, fake_embed, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import assistant.startup as startup
+
+    settings = _server_settings(server, tiny_corpus, tmp_path).model_copy(deep=True)
+    settings.app.build_index = False
+    monkeypatch.setattr(startup, "RETRY_SECONDS", 0.2)
+    service = IndexService(settings, run_ingest, corpus_sources, fake_embed)
+    service.start()
+    deadline = time.monotonic() + 20
+    while not service.status.error and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "venter, til indekset er bygget" in service.status.error
+    assert service.status.done == 0  # it did not start an ingest of its own
+    run_ingest(settings, fake_embed)  # the operator
+    deadline = time.monotonic() + 30
+    while service.status.phase != "ready" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert service.assistant.ask(QUESTION).answered  # type: ignore[union-attr]
