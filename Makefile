@@ -12,10 +12,10 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install browser index run test eval bench lint format clean
+.PHONY: help install browser index run test eval bench bench-scale bench-load lint format clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ eval: install ## run the QA evals against the index in data/ (writes reports/)
 
 bench: install ## measure ingest and ask latency on this machine (writes reports/)
 	$(PY) -m evals bench
+
+bench-scale: install ## the corpus ×1, ×10, ×100: throughput, size, memory, latency, eval, needles (~20 min)
+	$(PY) -m evals bench --scale
+
+bench-load: install ## 16 clients asking through the app's API for 60 s
+	$(PY) -m evals bench --load
 
 lint: install ## ruff lint and format check
 	$(PY) -m ruff check .

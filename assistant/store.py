@@ -312,26 +312,25 @@ class ChromaStore:
                 return out
             offset += _PAGE
 
-    def drop(self) -> None:
-        """Delete this store's collections (a scratch index that is not wanted)."""
+    def _delete_collections(self) -> None:
         base = f"{self.name}-{self.model}"
-        for kind in ("documents", "passages", "spans"):
+        for kind in ("documents", "passages", "spans"):  # the registry first: no reader sees half an index
             try:
                 self._guard("sletning", self._client.delete_collection, f"{base}-{kind}")
             except IndexCorruptError:
                 logger.debug("collection %s-%s was not there", base, kind)
+
+    def drop(self) -> None:
+        """Delete this store's collections (a scratch index that is not wanted)."""
+        self._delete_collections()
         self.close()
 
     def take_over(self, fresh: ChromaStore) -> None:
         """Replace this index by ``fresh`` (a rebuild on a Chroma server, where folders
         cannot be swapped): drop the old collections, then rename the new ones, the
         registry last, so a reader sees either no index or the whole new one."""
+        self._delete_collections()
         base = f"{self.name}-{self.model}"
-        for kind in ("documents", "passages", "spans"):
-            try:
-                self._guard("udskiftning", self._client.delete_collection, f"{base}-{kind}")
-            except IndexCorruptError:
-                logger.debug("collection %s-%s was not there", base, kind)
         for kind, collection in (("passages", fresh.passages), ("spans", fresh.spans), ("documents", fresh.registry)):
             self._guard("udskiftning", collection.modify, name=f"{base}-{kind}")
 

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,11 +25,10 @@ from tests.chroma_server import ChromaServer
 QUESTION = "Hvornår stopper forsøget med grus på stierne?"
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ChromaServer]:
-    chroma = ChromaServer(tmp_path / "chroma-server").start()
-    yield chroma
-    chroma.stop()
+def _wait(condition: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _server_settings(server: ChromaServer, corpus: Path, tmp_path: Path) -> Settings:
@@ -78,14 +77,10 @@ def test_start_up_waits_for_a_server_that_is_not_up_yet(
     monkeypatch.setattr(startup, "RETRY_SECONDS", 0.2)
     service = IndexService(settings, run_ingest, corpus_sources, fake_embed)
     service.start()
-    deadline = time.monotonic() + 20
-    while not service.status.error and time.monotonic() < deadline:
-        time.sleep(0.1)
+    _wait(lambda: bool(service.status.error), 20)
     assert service.status.phase == "failed" and "prøves igen automatisk" in service.status.error
     server.start()
-    deadline = time.monotonic() + 30
-    while service.status.phase != "ready" and time.monotonic() < deadline:
-        time.sleep(0.2)
+    _wait(lambda: service.status.phase == "ready", 30)
     assert service.status.phase == "ready" and not service.status.error
     assert service.assistant.ask(QUESTION).answered  # type: ignore[union-attr]
 
@@ -196,13 +191,9 @@ def test_an_instance_that_does_not_build_waits_for_the_operators_ingest(
     monkeypatch.setattr(startup, "RETRY_SECONDS", 0.2)
     service = IndexService(settings, run_ingest, corpus_sources, fake_embed)
     service.start()
-    deadline = time.monotonic() + 20
-    while not service.status.error and time.monotonic() < deadline:
-        time.sleep(0.1)
+    _wait(lambda: bool(service.status.error), 20)
     assert "venter, til indekset er bygget" in service.status.error
     assert service.status.done == 0  # it did not start an ingest of its own
     run_ingest(settings, fake_embed)  # the operator
-    deadline = time.monotonic() + 30
-    while service.status.phase != "ready" and time.monotonic() < deadline:
-        time.sleep(0.2)
+    _wait(lambda: service.status.phase == "ready", 30)
     assert service.assistant.ask(QUESTION).answered  # type: ignore[union-attr]

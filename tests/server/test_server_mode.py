@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.model
 
 QUESTION = "Hvornår stopper forsøget med grus på stierne?"
 NEW_FACT = "Hvor mange grønne tage har Testbyen anlagt?"
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ChromaServer]:
-    chroma = ChromaServer(tmp_path / "chroma-server").start()
-    yield chroma
-    chroma.stop()
 
 
 def _env(server: ChromaServer, corpus: Path, data: Path, cache: Path) -> dict[str, str]:
