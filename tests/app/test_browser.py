@@ -24,6 +24,7 @@ from urllib.parse import quote
 import pytest
 
 from assistant.config import PROJECT_ROOT
+from tests.docfiles import make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -46,6 +47,8 @@ Evalueringen af ildfluer viste gode resultater, se [ildfluesiden](javascript:win
 og <a href="javascript:window.__xss=1">her</a>.
 """
 READY = "#question textarea:not([disabled])"
+PDF_NAME = "Årsrapport om fyrtårne 2031.pdf"
+PDF_PAGES = ["Årsrapport 2031\n\nIndledning om kystens fyr.", "Resultater\n\nKommunen istandsatte 23 fyrtårne i 2031."]
 
 
 def _free_port() -> int:
@@ -59,6 +62,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Ite
     corpus = tmp_path_factory.mktemp("app") / "corpus"
     shutil.copytree(PROJECT_ROOT / "corpus", corpus)
     (corpus / "ildfluer.txt").write_text(HOSTILE, encoding="utf-8")
+    make_pdf(corpus / PDF_NAME, PDF_PAGES, title="Årsrapport om fyrtårne")  # no manifest entry: its own title
     port = _free_port()
     env = {
         **os.environ,
@@ -255,3 +259,17 @@ def test_the_document_filter_restricts_the_sources(browser, app_url: str) -> Non
     page.locator("#question textarea").fill("Hvilke forsøg stopper 31/12-21?")
     page.locator("#question textarea").press("Enter")
     page.wait_for_function("() => document.querySelector('#notice').innerText.includes('mindst ét dokument')")
+
+
+def test_a_pdf_is_listed_and_cited_by_page(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, app_url)
+    _ask(page, "Hvor mange fyrtårne istandsatte kommunen?")
+    page.locator("#sources a.cite").first.click()
+    mark = page.locator("#viewer mark#cite-mark")
+    mark.wait_for()
+    assert "23 fyrtårne" in mark.inner_text()
+    assert "side 2" in page.locator("#viewer .place").inner_text()
+    page.get_by_role("tab", name="Dokumenter").click()
+    row = page.locator("#documents tr", has_text="Årsrapport om fyrtårne")
+    assert "PDF-dokument, 2 sider" in row.inner_text() and PDF_NAME in row.inner_text()
+    page.screenshot(path=SHOTS / "documents-pdf.png")
