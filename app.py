@@ -128,13 +128,19 @@ def build_ui(service: IndexService) -> gr.Blocks:
         page_outputs = [banner, question, selected, table, timer]
         demo.load(load, None, [*page_outputs, viewer], **private)
         timer.tick(tick, None, page_outputs, **private)
+        # The chat and the API share one limit of app.concurrency questions at a time.
         question.submit(
-            respond, [question, history, selected], [history, sources, question, notice], trigger_mode="once", **private
+            respond,
+            [question, history, selected],
+            [history, sources, question, notice],
+            trigger_mode="once",
+            concurrency_id="answer",
+            **private,
         )
         sources.click(open_link, None, viewer, **private)
         table.click(open_link, None, document, **private)
         clear.click(lambda: ([], "", "", VIEWER_EMPTY), None, [history, sources, notice, viewer], **private)
-        gr.api(ask, api_name="ask")
+        gr.api(ask, api_name="ask", concurrency_id="answer")
     return demo
 
 
