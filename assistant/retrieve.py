@@ -46,6 +46,25 @@ def _with_scores(catalog: Catalog, pairs: Sequence[tuple[str, float]]) -> list[N
     return [NodeWithScore(node=catalog.passages[pid].node, score=score) for pid, score in pairs]
 
 
+# Candidates fetched per slot, so that copies of one passage can collapse into one.
+OVERFETCH = 4
+
+
+def distinct(catalog: Catalog, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """One entry per distinct passage: a series of documents that repeat a section word for
+    word (same title, same text, so the same vector and the same BM25 score) would otherwise
+    fill every slot of a ranking with copies and push out what only one document says."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for pid, score in ranked:
+        meta = catalog.passages[pid].meta
+        key = (str(meta.get("title", "")), str(meta.get("content_hash", pid)))
+        if key not in seen:
+            seen.add(key)
+            out.append((pid, score))
+    return out
+
+
 class DenseRetriever(BaseRetriever):
     """Nearest passages by cosine similarity in the Chroma store."""
 
@@ -56,9 +75,10 @@ class DenseRetriever(BaseRetriever):
     def search(
         self, vector: np.ndarray, k: int | None = None, sources: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
-        # Ask for a few more than k: passages of uncommitted versions are skipped.
-        found = self.store.query(vector, (k or self.k) + 5, sources)
-        return [(pid, score) for pid, score in found if pid in self.catalog.passages][: k or self.k]
+        # Ask for more than k: passages of uncommitted versions are skipped, and copies collapse.
+        k = k or self.k
+        found = self.store.query(vector, k * OVERFETCH + 5, sources)
+        return distinct(self.catalog, [(pid, score) for pid, score in found if pid in self.catalog.passages])[:k]
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         vector = _query_vector(query_bundle, self.embed_model, query_bundle.embedding_strs[0])
@@ -86,10 +106,11 @@ class BM25Retriever(BaseRetriever):
         scores = self.bm25.get_scores(query_terms)
         if sources:
             scores = scores * np.isin(self.sources, list(sources))
-        k = min(k or self.k, len(self.ids))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        want = k or self.k
+        n = min(want * OVERFETCH, len(self.ids))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return distinct(self.catalog, [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0])[:want]
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         return _with_scores(self.catalog, self.search(query_bundle.query_str))

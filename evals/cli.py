@@ -20,6 +20,11 @@ def _parser() -> DanishParser:
     parser.add_argument("--ingest", action="store_true", help="opdatér indekset før evalueringen")
     parser.add_argument("--rounds", type=int, default=5, help="bench: gentagelser af hvert spørgsmål")
     parser.add_argument("--skip-ingest-bench", action="store_true", help="bench: mål ikke indeksering fra tom")
+    parser.add_argument("--scale", action="store_true", help="bench: korpus ×1, ×10, ×100 med genererede dokumenter")
+    parser.add_argument("--sizes", default="1,10,100", help="bench --scale: størrelser, fx 1,10,100")
+    parser.add_argument("--load", action="store_true", help="bench: mange samtidige spørgsmål gennem appens API")
+    parser.add_argument("--clients", type=int, default=16, help="bench --load: samtidige klienter")
+    parser.add_argument("--seconds", type=float, default=60.0, help="bench --load: varighed i sekunder")
     return parser
 
 
@@ -30,6 +35,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         qa_file = args.qa or settings.eval.qa_file
         items = metrics.load_qa(qa_file)
+        if args.command == "bench" and args.scale:
+            from evals.scale import parse_sizes, run_scale
+
+            return run_scale(settings, items, parse_sizes(args.sizes))
+        if args.command == "bench" and args.load:
+            from evals.load import run_load
+
+            return run_load(settings, items, clients=args.clients, seconds=args.seconds)
         if args.command == "bench":
             from evals.bench import run_bench
 
