@@ -100,7 +100,10 @@ class BM25Retriever(BaseRetriever):
     def search(
         self, lexical: str, k: int | None = None, sources: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
-        query_terms = [t for t in terms(lexical, self.catalog.language) if t in self.catalog.df]
+        # Each stem once: the synonyms of one word (deltog, deltager, deltagere, deltaget …)
+        # share a stem, and counting it once per form let passages that merely use that
+        # word outrank the one passage holding a rare name from the question.
+        query_terms = [t for t in dict.fromkeys(terms(lexical, self.catalog.language)) if t in self.catalog.df]
         if not query_terms or not self.ids:
             return []
         scores = self.bm25.get_scores(query_terms)
