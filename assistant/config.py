@@ -67,6 +67,10 @@ class IngestSettings(BaseModel):
 
     max_file_mb: float = Field(50, gt=0, description="Largest source file ingest reads, in MB.")
 
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1_000_000)
+
 
 class RetrievalSettings(BaseModel):
     """Hybrid retrieval: dense + BM25, fused by reciprocal rank."""

@@ -63,7 +63,7 @@ def add_documents(
     corpus = settings.corpus_dir
     if not corpus.is_dir():
         raise CorpusError(str(corpus), "mappen findes ikke")
-    max_bytes = int(settings.ingest.max_file_mb * 1e6)
+    max_bytes = settings.ingest.max_bytes
     with lock(settings.data_dir):
         held = _held_hashes(corpus, max_bytes)
         for path in files:
@@ -235,7 +235,7 @@ def list_documents(settings: Settings, model: str | None = None) -> list[Row]:
                 Row(path.name, title, meta.kind if meta else "", meta.date if meta else "", 0, 0, "ikke indekseret")
             )
             continue
-        changed = _changed(path, record, int(settings.ingest.max_file_mb * 1e6))
+        changed = _changed(path, record, settings.ingest.max_bytes)
         status = "ændret siden indeksering" if changed else "indekseret"
         rows.append(Row(path.name, record.title, record.kind, record.date, record.pages, record.passages, status))
     for source, record in sorted(documents.items()):

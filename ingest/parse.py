@@ -56,5 +56,9 @@ def read_bytes(path: Path, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> b
 def read_source(path: Path, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
     """Read and extract ``path``; offsets elsewhere are indices into the returned text."""
     fmt = file_format(path, source)
-    data = read_bytes(path, source, max_bytes)
-    return SourceFile(source=source, doc_hash=file_hash(data), extracted=extract(data, fmt, source))
+    return source_from_bytes(read_bytes(path, source, max_bytes), fmt, source)
+
+
+def source_from_bytes(data: bytes, fmt: str, source: str, doc_hash: str | None = None) -> SourceFile:
+    """Extract bytes already read (``doc_hash`` when it is known already)."""
+    return SourceFile(source=source, doc_hash=doc_hash or file_hash(data), extracted=extract(data, fmt, source))

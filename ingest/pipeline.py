@@ -34,7 +34,7 @@ from ingest.cache import EmbeddingCache
 from ingest.manifest import DocumentMeta, corpus_files, load_manifest, meta_for
 from ingest.node_parser import EMBED_TEXT, PAGES, SPAN_TEXTS, StructuredNodeParser
 from ingest.ocr import Lexicon, OcrRepairer
-from ingest.parse import SourceFile, file_hash, read_bytes, read_source
+from ingest.parse import SourceFile, file_format, file_hash, read_bytes, read_source, source_from_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -257,21 +257,22 @@ class _Run:
         self.report.embedded, self.report.cache_hits = self.cache.misses, self.cache.hits
 
     def _document(self, name: str, path: Path, source: str, old: DocumentRecord | None) -> str:
-        max_bytes = int(self.settings.ingest.max_file_mb * 1e6)
-        data = read_bytes(path, source, max_bytes)
-        holder = self._holders.setdefault(file_hash(data), source)
+        fmt = file_format(path, source)
+        data = read_bytes(path, source, self.settings.ingest.max_bytes)
+        digest = file_hash(data)
+        holder = self._holders.setdefault(digest, source)
         if holder != source:
             raise CorpusError(
                 source, f"har samme indhold som {holder}, som allerede er med; den indekseres ikke to gange"
             )
-        if old and old.doc_hash == file_hash(data):
+        if old and old.doc_hash == digest:
             meta = self.manifest.get(name)
             if meta and old.revision == revision(old.doc_hash, meta, self.settings):
                 self.report.unchanged.append(source)  # skip extracting a large PDF again
                 self.report.passages += old.passages
                 self.report.spans += old.spans
                 return "unchanged"
-        sf = read_source(path, source, max_bytes)
+        sf = source_from_bytes(data, fmt, source, digest)
         meta = meta_for(name, sf.extracted, self.manifest)
         rev = revision(sf.doc_hash, meta, self.settings)
         if old and old.revision == rev:
@@ -341,7 +342,7 @@ class _Run:
             for name, path in corpus_files(self.settings.corpus_dir, self.manifest).items():
                 if not self.manifest.get(name, DocumentMeta(name, name)).ocr:
                     try:
-                        texts.append(read_source(path, name, int(self.settings.ingest.max_file_mb * 1e6)).text)
+                        texts.append(read_source(path, name, self.settings.ingest.max_bytes).text)
                     except CorpusError:
                         continue
             self._repairer = OcrRepairer(Lexicon(texts))
