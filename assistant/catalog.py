@@ -71,13 +71,19 @@ class Catalog:
     documents: dict[str, DocumentRecord]
     language: str = "danish"
     groups: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    # Document frequency of each stem over the distinct passage texts, and their number.
+    # A section that a series of reports repeats word for word counts once: sixty editions
+    # of one note must not make its words sixty times commoner, or the words of every
+    # question grow lighter or heavier against each other as such series are added.
     df: Counter = field(default_factory=Counter)
+    texts: int = 0
     words: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, nodes: list[TextNode], documents: dict[str, DocumentRecord], language: str = "danish") -> Catalog:
         catalog = cls({}, documents, language)
         groups: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        seen: set[str] = set()
         for node in nodes:
             spans = passage_spans(node)
             meta = node.metadata
@@ -92,10 +98,13 @@ class Catalog:
                 rank=int(meta.get("order", 0)),
             )
             catalog.passages[node.node_id] = passage
-            catalog.df.update(set(passage.terms))
-            catalog.words.update(meta["search"].split())
+            if meta["search"] not in seen:
+                seen.add(meta["search"])
+                catalog.df.update(set(passage.terms))
+                catalog.words.update(meta["search"].split())
             if meta.get("group"):
                 groups[(meta["source"], meta["group"])].append((passage.rank, node.node_id))
+        catalog.texts = len(seen)
         catalog.groups = {key: [pid for _, pid in sorted(members)] for key, members in groups.items()}
         return catalog
 
@@ -103,7 +112,7 @@ class Catalog:
         return len(self.passages)
 
     def idf(self, stem: str) -> float:
-        n = max(len(self.passages), 1)
+        n = max(self.texts, 1)
         return math.log(1 + (n - self.df.get(stem, 0) + 0.5) / (self.df.get(stem, 0) + 0.5))
 
     def group_members(self, passage: Passage) -> list[Passage]:

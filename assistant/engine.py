@@ -20,6 +20,7 @@ from assistant.evidence import score_windows, term_weights
 from assistant.retrieve import BM25Retriever, DenseRetriever, Hit, HybridRetriever
 from assistant.schema import Answer
 from assistant.store import INDEX_VERSION, ChromaStore, DocumentRecord, Location
+from assistant.vectors import PassageVectors
 
 
 @dataclass(frozen=True)
@@ -184,10 +185,12 @@ def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding) ->
             f"Indekset i {settings.store_label} er bygget af en anden version af værktøjet. "
             "Opdatér det med: python -m ingest"
         )
-    catalog = Catalog.build(store.committed_nodes(), documents, settings.retrieval.stemmer)
+    nodes, vectors = store.committed_passages()
+    catalog = Catalog.build(nodes, documents, settings.retrieval.stemmer)
+    passage_vectors = PassageVectors.build([n.node_id for n in nodes], vectors, [n.metadata["source"] for n in nodes])
     r = settings.retrieval
     retriever = HybridRetriever(
-        DenseRetriever(store, catalog, model, r.dense_k),
+        DenseRetriever(passage_vectors, catalog, model, r.dense_k),
         BM25Retriever(catalog, r.bm25_k),
         rrf_k=r.rrf_k,
         top_k=r.top_k,

@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 (bm25s, Danish stems), fused by reciprocal rank.
+"""Hybrid retrieval: dense (exact cosine over the passage vectors Chroma stores, see
+assistant/vectors.py) and BM25 (bm25s, Danish stems), fused by reciprocal rank.
 
 Each retriever is a llama-index ``BaseRetriever``; ``search`` is the typed fast path the
 assistant uses (it embeds the question once and reuses the vector for sentence scoring).
@@ -19,8 +20,8 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 from assistant.catalog import Catalog
 from assistant.embed import VectorEmbedding
 from assistant.query import parse
-from assistant.store import ChromaStore
 from assistant.textnorm import terms
+from assistant.vectors import PassageVectors
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
 
@@ -66,19 +67,18 @@ def distinct(catalog: Catalog, ranked: list[tuple[str, float]]) -> list[tuple[st
 
 
 class DenseRetriever(BaseRetriever):
-    """Nearest passages by cosine similarity in the Chroma store."""
+    """Nearest passages by cosine similarity to the question's vector."""
 
-    def __init__(self, store: ChromaStore, catalog: Catalog, embed_model: VectorEmbedding, k: int) -> None:
+    def __init__(self, vectors: PassageVectors, catalog: Catalog, embed_model: VectorEmbedding, k: int) -> None:
         super().__init__()
-        self.store, self.catalog, self.embed_model, self.k = store, catalog, embed_model, k
+        self.vectors, self.catalog, self.embed_model, self.k = vectors, catalog, embed_model, k
 
     def search(
         self, vector: np.ndarray, k: int | None = None, sources: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
-        # Ask for more than k: passages of uncommitted versions are skipped, and copies collapse.
+        # Ask for more than k: copies of one passage (same title and text) collapse into one.
         k = k or self.k
-        found = self.store.query(vector, k * OVERFETCH + 5, sources)
-        return distinct(self.catalog, [(pid, score) for pid, score in found if pid in self.catalog.passages])[:k]
+        return distinct(self.catalog, self.vectors.nearest(vector, k * OVERFETCH, sources))[:k]
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         vector = _query_vector(query_bundle, self.embed_model, query_bundle.embedding_strs[0])

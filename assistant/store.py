@@ -39,10 +39,8 @@ REBUILD_HINT = "Byg indekset igen med: python -m ingest --rebuild"
 # file on the next ingest, and an index written by another version is not read.
 INDEX_VERSION = "7"
 _BATCH = 500
-# HNSW breadth at query time. Chroma's default (100) loses passages once many documents
-# repeat a section word for word: the identical vectors crowd the graph, and at ×100 the
-# scale bench then missed 11-27 % of the one-off facts. 400 finds them all; a query still
-# takes about 2 ms there (see `python -m evals bench --scale`).
+# HNSW breadth for queries against Chroma's own index. The assistant ranks passages
+# exactly in memory (assistant/vectors.py), so this only serves other readers of the store.
 EF_SEARCH = 400
 _PAGE = 5000
 
@@ -296,13 +294,23 @@ class ChromaStore:
 
     def committed_nodes(self) -> list[TextNode]:
         """Every passage of every committed document."""
+        return self._committed(with_vectors=False)[0]
+
+    def committed_passages(self) -> tuple[list[TextNode], np.ndarray]:
+        """Every passage of every committed document, with its vector (one row each)."""
+        return self._committed(with_vectors=True)
+
+    def _committed(self, with_vectors: bool) -> tuple[list[TextNode], np.ndarray]:
         committed = self.committed()
-        got = self._get_all("læsning", self.passages, ["documents", "metadatas"])
-        nodes = []
-        for pid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True):
+        include = ["documents", "metadatas", *(["embeddings"] if with_vectors else [])]
+        got = self._get_all("læsning", self.passages, include)
+        nodes, rows = [], []
+        for i, (pid, text, meta) in enumerate(zip(got["ids"], got["documents"], got["metadatas"], strict=True)):
             if committed.get(meta.get("source")) == meta.get("revision"):
                 nodes.append(_node(pid, text, meta))
-        return nodes
+                rows.append(i)
+        vectors = np.asarray([got["embeddings"][i] for i in rows], dtype=np.float32) if with_vectors else np.zeros(0)
+        return nodes, vectors
 
     def _get_all(self, action: str, collection: Any, include: list[str]) -> dict[str, list]:
         """``collection.get`` in pages, so a large index is not one huge request."""
@@ -312,7 +320,8 @@ class ChromaStore:
             got = self._guard(action, collection.get, include=include, limit=_PAGE, offset=offset)
             out["ids"].extend(got["ids"])
             for key in include:
-                out[key].extend(got[key] or [])
+                if got[key] is not None:  # embeddings come as one numpy array
+                    out[key].extend(got[key])
             if len(got["ids"]) < _PAGE:
                 return out
             offset += _PAGE
@@ -338,14 +347,6 @@ class ChromaStore:
         base = f"{self.name}-{self.model}"
         for kind, collection in (("passages", fresh.passages), ("spans", fresh.spans), ("documents", fresh.registry)):
             self._guard("udskiftning", collection.modify, name=f"{base}-{kind}")
-
-    def query(self, vector: np.ndarray, k: int, sources: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """Ids and cosine similarities of the ``k`` nearest passages."""
-        where = {"source": {"$in": list(sources)}} if sources else None
-        got = self._guard(
-            "søgning", self.passages.query, query_embeddings=[vector], n_results=k, where=where, include=["distances"]
-        )
-        return [(pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     def span_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
