@@ -4,7 +4,8 @@ Three collections per encoder (so switching encoder never mixes vector spaces):
 
 * ``<name>-<model>-passages``: one record per passage (node). The document is the exact
   source slice ``source_text[start:end]``; metadata carries the display text, locator,
-  context, search text and the citable spans (JSON).
+  context, search text and the citable spans (JSON). The assistant reads every committed
+  passage with its vector at start-up and ranks them itself (assistant/vectors.py).
 * ``<name>-<model>-spans``: one vector per citable span, for picking answer sentences.
 * ``<name>-<model>-documents``: the registry. A document's passages count only once its
   registry record names their ``revision``; that record is written last, so an ingest
