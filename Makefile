@@ -49,7 +49,7 @@ eval: install ## run the QA evals against the index in data/ (writes reports/)
 bench: install ## measure ingest and ask latency on this machine (writes reports/)
 	$(PY) -m evals bench
 
-bench-scale: install ## the corpus ×1, ×10, ×100: throughput, size, memory, latency, eval, needles (~20 min)
+bench-scale: install ## the corpus ×1, ×10, ×100: throughput, size, memory, latency, eval, needles (3–7 min)
 	$(PY) -m evals bench --scale
 
 bench-load: install ## 16 clients asking through the app's API for 60 s
