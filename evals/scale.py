@@ -238,9 +238,9 @@ def run_scale(
             folder = work / f"x{size}"
             needles = generate(size, folder / "corpus", seed=seed)
             (folder / "needles.json").write_text(needles_to_json(needles), encoding="utf-8")
+            # always an embedded index of its own, never a shared server
             where = {"corpus_dir": folder / "corpus", "data_dir": folder / "data", "embedding_cache": cache_file}
-            if "chroma_host" in Settings.model_fields:
-                where["chroma_host"] = None  # always an embedded index of its own, never a shared server
+            where["chroma_host"] = None
             child = settings.model_copy(update=where)
             (folder / "settings.json").write_text(child.model_dump_json(), encoding="utf-8")
             out = folder / "figures.json"

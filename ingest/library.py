@@ -139,8 +139,12 @@ def _add_one(settings: Settings, path: Path, extra: Extra, held: dict[str, str],
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise CorpusError(name, f"kan ikke kopieres til {settings.corpus_dir} ({exc.strerror or exc})") from exc
-    remove_entry(settings.manifest_file, name)  # an entry left behind by a file removed by hand
-    add_entry(settings.manifest_file, meta)
+    try:
+        remove_entry(settings.manifest_file, name)  # an entry left behind by a file removed by hand
+        add_entry(settings.manifest_file, meta)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise CorpusError(name, f"kan ikke skrives i {settings.manifest_file} ({exc.strerror or exc})") from exc
     held[digest] = name
     return meta
 
@@ -162,8 +166,13 @@ def remove_document(settings: Settings, name: str, model: str | None = None) -> 
             documents = store.documents() if store else {}
             file, source, title = _find(settings, name, manifest, documents)
             if file:
-                (settings.corpus_dir / file).unlink(missing_ok=True)
-                remove_entry(settings.manifest_file, file)
+                try:
+                    (settings.corpus_dir / file).unlink(missing_ok=True)
+                    remove_entry(settings.manifest_file, file)
+                except OSError as exc:
+                    raise CorpusError(
+                        file, f"kan ikke fjernes fra {settings.corpus_dir} ({exc.strerror or exc})"
+                    ) from exc
             if store and source in documents:
                 store.forget(source)
         finally:
@@ -179,13 +188,26 @@ def _find(
     files = {p.name: p for p in settings.corpus_dir.iterdir() if is_document(p)} if settings.corpus_dir.is_dir() else {}
     by_source = {source_name(p): n for n, p in files.items()}
     for source, record in documents.items():
-        if wanted in (source, Path(source).name) or wanted.casefold() == record.title.casefold():
-            file = by_source.get(source)
-            return file, source, record.title
+        if wanted in (source, Path(source).name):
+            return by_source.get(source), source, record.title
+    for file, path in files.items():
+        if wanted == file:
+            meta = manifest.get(file)
+            return file, source_name(path), meta.title if meta else file
+    # By title: several documents of a series may share one, and a guess could delete the wrong file.
+    titled = {
+        source: record.title for source, record in documents.items() if wanted.casefold() == record.title.casefold()
+    }
     for file, path in files.items():
         meta = manifest.get(file)
-        if wanted == file or (meta and wanted.casefold() == meta.title.casefold()):
-            return file, source_name(path), meta.title if meta else file
+        if meta and wanted.casefold() == meta.title.casefold():
+            titled.setdefault(source_name(path), meta.title)
+    if len(titled) == 1:
+        source, title = next(iter(titled.items()))
+        return by_source.get(source), source, title
+    if titled:
+        names = ", ".join(sorted(Path(s).name for s in titled))
+        raise UsageError(f"{len(titled)} dokumenter har titlen »{name}«. Angiv filnavnet i stedet: {names}")
     known = sorted(set(files) | {Path(s).name for s in documents})
     raise UsageError(f"Intet dokument hedder »{name}«. Se listen med: python -m ingest list ({', '.join(known)})")
 

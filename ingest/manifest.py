@@ -17,8 +17,6 @@ from ingest.layouts import LAYOUTS
 
 logger = logging.getLogger(__name__)
 
-MANIFEST = "manifest.toml"
-
 
 @dataclass(frozen=True)
 class DocumentMeta:

@@ -141,6 +141,18 @@ def test_a_bad_file_dropped_into_the_folder_keeps_the_rest(indexed: Settings, fa
     assert build_assistant(indexed, fake_embed).ask(QUESTION).answered
 
 
+def test_a_title_that_several_documents_share_removes_nothing(indexed: Settings, tmp_path: Path, fake_embed) -> None:  # type: ignore[no-untyped-def]
+    for n in (1, 2):  # two editions of one series, under one title
+        path = tmp_path / f"notat-{n}.txt"
+        path.write_text(f"Kvartalsnotat\n\nKommunen malede {n} broer i kvartalet.\n", encoding="utf-8")
+        add_documents(indexed, [path], Extra(title="Kvartalsnotat"), embed_model=fake_embed)
+    with pytest.raises(UsageError, match=r"2 dokumenter har titlen »kvartalsnotat«.*notat-1\.txt, notat-2\.txt"):
+        remove_document(indexed, "kvartalsnotat", "fake-hash")
+    assert (indexed.corpus_dir / "notat-1.txt").exists() and (indexed.corpus_dir / "notat-2.txt").exists()
+    assert remove_document(indexed, "notat-2.txt", "fake-hash").file == "notat-2.txt"
+    assert remove_document(indexed, "Kvartalsnotat", "fake-hash").file == "notat-1.txt"  # now the title is unique
+
+
 def test_options_override_the_files_metadata(indexed: Settings, tmp_path: Path, fake_embed) -> None:  # type: ignore[no-untyped-def]
     pdf = make_pdf(tmp_path / "r.pdf", ["Kommunen malede 8 broer."], title="Intern titel")
     extra = Extra(title="Brorapport", date="2031-05-01", kind="Evalueringsrapport", publisher="Testbyen")
