@@ -47,6 +47,7 @@ def link(source: str, start: int, end: int) -> str:
 
 def read_document(assistant: Assistant, source: str) -> SourceText:
     """The text of an indexed document. LinkError for anything not in the index."""
+    assistant.refresh()  # a document re-indexed since the last question: show its new version
     record = assistant.documents.get(source)
     if record is None:
         raise LinkError(f"Dokumentet »{source}« findes ikke i indekset.")

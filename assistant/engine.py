@@ -22,6 +22,8 @@ from assistant.schema import Answer
 from assistant.store import INDEX_VERSION, ChromaStore, DocumentRecord, Location
 from assistant.vectors import PassageVectors
 
+TEXTS_CACHED = 32  # document texts kept for the source viewer
+
 
 @dataclass(frozen=True)
 class IndexView:
@@ -55,7 +57,8 @@ class Assistant:
         self._checked = time.monotonic()
         self._reload = threading.Lock()
         self._hashes: dict[str, tuple[tuple[int, int], str]] = {}
-        self._texts: dict[tuple[str, str], str] = {}
+        self._texts: dict[tuple[str, str], str] = {}  # (source, revision) -> indexed text
+        self._texts_lock = threading.Lock()
 
     @property
     def catalog(self) -> Catalog:
@@ -141,19 +144,24 @@ class Assistant:
         return known[1] != record.doc_hash
 
     def document_text(self, source: str) -> str | None:
-        """The text a document was indexed from (what citation offsets point into)."""
+        """The text a document was indexed from (what citation offsets point into), for the
+        version this instance's view holds; None when the store holds another version (an
+        ingest committed it, and the view has not reloaded yet) or none."""
         record = self.documents.get(source)
         if record is None:
             return None
         key = (source, record.revision)
-        if key not in self._texts:
-            text = self.store.document_text(source)
-            if text is None:
-                return None
-            if len(self._texts) >= 32:
-                self._texts.pop(next(iter(self._texts)))
-            self._texts[key] = text
-        return self._texts[key]
+        with self._texts_lock:
+            if key in self._texts:
+                return self._texts[key]
+        got = self.store.document_text(source)
+        if got is None or got[0] != record.revision:
+            return None
+        with self._texts_lock:
+            while len(self._texts) >= TEXTS_CACHED:
+                self._texts.pop(next(iter(self._texts)), None)
+            self._texts[key] = got[1]
+        return got[1]
 
 
 def source_path(source: str) -> Path:

@@ -228,11 +228,14 @@ class ChromaStore:
             documents=[text],
         )
 
-    def document_text(self, source: str) -> str | None:
-        """The text a committed document was indexed from (None when unknown)."""
-        got = self._guard("læsning af dokumenttekst", self.registry.get, ids=[source], include=["documents"])
-        texts = got["documents"] or []
-        return texts[0] if texts else None
+    def document_text(self, source: str) -> tuple[str, str] | None:
+        """(revision, text) of the committed document: the text its passages' offsets point
+        into, and the version it belongs to (None when unknown)."""
+        got = self._guard(
+            "læsning af dokumenttekst", self.registry.get, ids=[source], include=["documents", "metadatas"]
+        )
+        texts, metas = got["documents"] or [], got["metadatas"] or []
+        return (str(metas[0].get("revision", "")), texts[0]) if texts and metas else None
 
     def forget(self, source: str) -> None:
         """Drop a document from the registry, then its passages."""

@@ -85,8 +85,15 @@ def test_a_running_assistant_sees_a_new_ingest_and_flags_changed_files(
         notat.read_text(encoding="utf-8") + "\nForsøget med ladestandere stopper i 2031.\n", encoding="utf-8"
     )
     assert [Path(s).name for s in tiny_assistant.stale_documents()] == ["notat.txt"]
+    source = next(s for s in tiny_assistant.documents if s.endswith("notat.txt"))
+    old_text = tiny_assistant.document_text(source)
+    assert old_text is not None and "ladestandere" not in old_text
+    tiny_assistant._texts.clear()
     run_ingest(tiny_settings, fake_embed)
+    # until the view reloads, its offsets belong to the old text, which the store no longer has
+    assert tiny_assistant.document_text(source) is None
     assert tiny_assistant.refresh(force=True)
+    assert "ladestandere" in (tiny_assistant.document_text(source) or "")
     assert tiny_assistant.stale_documents() == []
     answer = tiny_assistant.ask("Hvornår stopper forsøget med ladestandere?")
     assert any("ladestandere" in c.quote for c in answer.citations)
