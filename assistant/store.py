@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import ChromaError
+from chromadb.errors import ChromaError, NotFoundError
 from llama_index.core.schema import TextNode
 
 from assistant.errors import IndexCorruptError, IndexNotBuiltError, StoreUnavailableError
@@ -191,7 +191,13 @@ class ChromaStore:
 
     def _guard(self, action: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except NotFoundError:
+                fresh = self._reattach(fn)
+                if fresh is None:
+                    raise
+                return fresh(*args, **kwargs)
         except Exception as exc:
             if _unreachable(exc):
                 raise _unavailable(self.location, exc) from exc
@@ -200,6 +206,22 @@ class ChromaStore:
                     f"Indekset i {self.location.label} fejlede ved {action} ({exc}). {REBUILD_HINT}"
                 ) from exc
             raise
+
+    def _reattach(self, fn: Any) -> Any:
+        """``fn`` bound to the collection of the same name as it is now, or None. A rebuild
+        on a server (``take_over``) replaces the collections under their names, and the
+        client reaches a collection by its id, so an instance that was running holds the ids
+        of deleted collections until it looks them up again."""
+        owner = getattr(fn, "__self__", None)
+        for attr in ("passages", "spans", "registry"):
+            if owner is not None and getattr(self, attr, None) is owner:
+                try:
+                    fresh = self._client.get_collection(owner.name, embedding_function=None)
+                except NotFoundError:
+                    return None  # gone for good, or the moment between delete and rename
+                setattr(self, attr, fresh)
+                return getattr(fresh, fn.__name__)
+        return None
 
     # -- registry -------------------------------------------------------------------
     def documents(self) -> dict[str, DocumentRecord]:

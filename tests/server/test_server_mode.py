@@ -113,11 +113,17 @@ def test_rebuild_on_a_server_swaps_the_collections(
         corpus_dir=tiny_corpus, data_dir=tmp_path / "data", chroma_host="127.0.0.1", chroma_port=server.port
     )
     run_ingest(settings, fake_embed)
-    before = build_assistant(settings, fake_embed).ask(QUESTION).model_dump(exclude={"timings_ms"})
+    running = build_assistant(settings, fake_embed)  # an app instance that stays up through the rebuild
+    before = running.ask(QUESTION).model_dump(exclude={"timings_ms"})
     report = run_ingest(settings, fake_embed, rebuild=True)
     assert len(report.added) == 4
     after = build_assistant(settings, fake_embed).ask(QUESTION).model_dump(exclude={"timings_ms"})
     assert after == before
+    # the running instance finds the renamed collections (same revisions: nothing to reload)
+    running.refresh(force=True)
+    assert running.ask(QUESTION).model_dump(exclude={"timings_ms"}) == before
+    source = next(iter(running.documents))
+    assert running.document_text(source)
     import chromadb
 
     names = {c.name for c in chromadb.HttpClient(host="127.0.0.1", port=server.port).list_collections()}
