@@ -1,22 +1,30 @@
 """Extractive answers: verbatim sentences, table rows and list items with [n] markers.
 
 No language model writes anything: every statement in an answer is a span of a source
-document, numbered and cited. Three shapes:
+document, numbered and cited. The fitted model (assistant/model.py) scores each
+candidate span, decides whether the documents answer the question at all, and whether a
+list is the answer. Three shapes:
 
-* a list, for "hvilke …"-questions whose best evidence is a list (the rows of one table,
-  the items under one slide heading, a bulleted run after a lead-in): every item;
-* a few sentences that together cover the question best;
-* a refusal, when the best evidence covers too little of the question: the nearest
-  passages are cited as possibly relevant.
+* a list, for list questions whose best evidence is a list (the rows of one table, the
+  items under one slide heading, a bulleted run after a lead-in): every item;
+* sentences: the span that holds the answer first, then spans of the same passage (the
+  same table row, slide or section) that the model rates nearly as well; never a span of
+  a neighbouring row or trial;
+* a refusal, when the model does not believe the documents answer: the nearest passages
+  are cited as possibly relevant.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from assistant.catalog import Catalog, Passage
 from assistant.config import AnswerSettings
-from assistant.evidence import Scored, Weighted, coverage, match
+from assistant.features import LIST_FEATURES, Candidate, Term, coverage, match, question_features
+from assistant.model import AnswerModel, sigmoid
 from assistant.query import Query
 from assistant.retrieve import Hit
 from assistant.schema import Citation
@@ -25,9 +33,6 @@ from assistant.textnorm import display, ends_sentence, fold, search_text, terms
 
 NOT_FOUND = "Det kan jeg ikke finde et svar på i dokumenterne."
 MAYBE = "Disse steder ligner mest, men besvarer ikke spørgsmålet:"
-MIN_FACT_CHARS = 8
-SUPPORT_WINDOWS = 5  # support is the best coverage among this many top windows
-RANK_COST = 0.02  # a list found further down the ranking must fit this much better per rank
 
 
 @dataclass
@@ -59,65 +64,109 @@ class Draft:
         ]
 
 
+@dataclass
+class ListCandidate:
+    passage: Passage
+    heading: Span | None
+    items: list[tuple[Passage, Span]]
+    features: np.ndarray
+    probability: float = 0.0
+
+
+@dataclass
+class Decision:
+    """What the answerer concluded, with the probabilities behind it."""
+
+    text: str
+    answered: bool
+    citations: list[Citation]
+    answerable: float  # P(the documents answer the question)
+    ranked: list[Candidate]
+    best_list: ListCandidate | None = None
+
+
 class Answerer:
-    def __init__(self, catalog: Catalog, settings: AnswerSettings) -> None:
+    def __init__(self, catalog: Catalog, settings: AnswerSettings, model: AnswerModel) -> None:
         self.catalog = catalog
         self.settings = settings
+        self.model = model
+
+    def rank(self, candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates scored by the span model, best first."""
+        if candidates:
+            scores = self.model.span.logit(np.stack([c.features for c in candidates]))
+            for c, s in zip(candidates, scores, strict=True):
+                c.score = float(s)
+        return sorted(candidates, key=lambda c: c.score, reverse=True)
 
     def answer(
-        self, query: Query, hits: list[Hit], windows: list[Scored], weights: list[Weighted]
-    ) -> tuple[str, bool, list[Citation], float]:
-        """(text, answered, citations, support)."""
-        facts = [w for w in windows if any(len(w.passage.quote(s)) >= MIN_FACT_CHARS for s in w.factual)]
-        if any(not self.catalog.knows(anchor.stems) for anchor in query.anchors):
-            return (*self._refuse(windows), 0.0)  # a name, year or thing no document mentions
-        support = max((w.coverage for w in facts[:SUPPORT_WINDOWS]), default=0.0)
-        listed = self._list(query, hits, weights) if query.kind == "list" else None
-        if listed:
-            support = max(support, listed[0])
-        if support < self.settings.min_support or not (facts or listed):
-            return (*self._refuse(windows), support)
-        if listed:
-            return (*listed[1:], support)  # type: ignore[return-value]
-        return (*self._facts(facts), support)
+        self,
+        query: Query,
+        query_terms: list[Term],
+        hits: list[Hit],
+        candidates: list[Candidate],
+        passage_dense: dict[str, float],
+        span_dense: dict[tuple[str, int, int], float],
+    ) -> Decision:
+        ranked = self.rank(candidates)
+        answerable = float(sigmoid(self.model.answerable.logit(question_features(query, query_terms, ranked))))
+        best_list = None
+        if query.kind == "list" and ranked:
+            lists = self.list_candidates(query, query_terms, hits, ranked, passage_dense, span_dense)
+            best_list = max(lists, key=lambda c: c.probability, default=None)
+        if answerable < self.model.thresholds.answer or not ranked:
+            return Decision(*self._refuse(ranked), answerable, ranked, best_list)
+        if best_list is not None and best_list.probability >= self.model.thresholds.list:
+            return Decision(*self._list(best_list), answerable, ranked, best_list)
+        return Decision(*self._sentences(ranked), answerable, ranked, best_list)
 
     # -- lists -----------------------------------------------------------------------
-    def _list(
-        self, query: Query, hits: list[Hit], weights: list[Weighted]
-    ) -> tuple[float, str, bool, list[Citation]] | None:
-        """(fit, text, answered, citations) of the best list whose heading fits the question."""
-        best: tuple[float, Passage, Span | None, list[tuple[Passage, Span]]] | None = None
+    def list_candidates(
+        self,
+        query: Query,
+        query_terms: list[Term],
+        hits: list[Hit],
+        ranked: list[Candidate],
+        passage_dense: dict[str, float],
+        span_dense: dict[tuple[str, int, int], float],
+    ) -> list[ListCandidate]:
+        """Every list a retrieved passage holds or belongs to, with its signals and P(list)."""
+        span_score = {c.key: c.score for c in ranked}
+        floor = ranked[-1].score
+        out: list[ListCandidate] = []
+        seen: set[tuple[str, tuple[int, int]]] = set()
         for rank, hit in enumerate(hits):
             passage = self.catalog.passages[hit.passage_id]
-            for heading, items in self._list_candidates(passage):
-                if len(items) < 2:
+            for heading, items in self._lists_of(passage):
+                key = (passage.meta["source"], (items[0][1].start, items[-1][1].end))
+                if len(items) < 2 or key in seen:
                     continue
+                seen.add(key)
                 heading_text = passage.quote(heading) if heading else passage.meta["context"]
                 head_terms = set(terms(search_text(heading_text), self.catalog.language)) | passage.context_terms
-                if query.head and not match(query.head, head_terms | passage.title_terms):
-                    continue  # a list of something else than what the question asks for
-                fit = coverage(weights, head_terms) - RANK_COST * rank
-                if fit >= self.settings.list_heading_min and (best is None or fit > best[0]):
-                    best = (fit, passage, heading, items)
-        if best is None:
-            return None
-        fit, passage, heading, items = best
-        draft = Draft()
-        if heading:
-            lead = f"Under »{display(passage.quote(heading))}« [{draft.cite(passage, heading, 1.0)}]"
-        else:
-            lead = f"I »{passage.meta['title']}« ({passage.meta['locator']})"
-        unique: dict[str, tuple[Passage, Span]] = {}
-        for item_passage, span in items:
-            unique.setdefault(fold(display(item_passage.quote(span))), (item_passage, span))
-        shown = list(unique.values())[: self.settings.max_list_items]
-        entries = [f"- {display(p.quote(s))} [{draft.cite(p, s, 1.0)}]" for p, s in shown]
-        lines = [f"{lead} står {len(unique)} punkter:", *entries]
-        if len(unique) > len(shown):
-            lines.append(f"… og {len(unique) - len(shown)} punkter mere i kilden.")
-        return fit, "\n".join(lines), True, draft.citations()
+                scores = [span_score.get((p.meta["source"], s.start, s.end), floor) for p, s in items]
+                own = passage_dense.get(passage.id, 0.0)
+                features = np.array(
+                    [
+                        span_dense.get((passage.meta["source"], heading.start, heading.end), own) if heading else own,
+                        coverage(query_terms, head_terms),
+                        float(match(query.head, head_terms | passage.title_terms, True)) if query.head else 0.5,
+                        max(scores),
+                        1.0 / (1.0 + rank),
+                        math.log(len(items)),
+                        float(heading is None or heading.kind != "heading"),
+                        ranked[0].score,
+                    ]
+                )
+                assert len(features) == len(LIST_FEATURES)
+                out.append(ListCandidate(passage, heading, items, features))
+        if out:
+            probs = sigmoid(self.model.list.logit(np.stack([c.features for c in out])))
+            for c, p in zip(out, np.atleast_1d(probs), strict=True):
+                c.probability = float(p)
+        return out
 
-    def _list_candidates(self, passage: Passage) -> list[tuple[Span | None, list[tuple[Passage, Span]]]]:
+    def _lists_of(self, passage: Passage) -> list[tuple[Span | None, list[tuple[Passage, Span]]]]:
         """(heading, items) lists that ``passage`` is part of or holds."""
         out: list[tuple[Span | None, list[tuple[Passage, Span]]]] = []
         spans = passage.spans
@@ -143,44 +192,49 @@ class Answerer:
             out.append((_heading_span(passage), titled))
         return out
 
+    def _list(self, chosen: ListCandidate) -> tuple[str, bool, list[Citation]]:
+        passage, heading = chosen.passage, chosen.heading
+        draft = Draft()
+        if heading:
+            lead = f"Under »{display(passage.quote(heading))}« [{draft.cite(passage, heading, 1.0)}]"
+        else:
+            lead = f"I »{passage.meta['title']}« ({passage.meta['locator']})"
+        unique: dict[str, tuple[Passage, Span]] = {}
+        for item_passage, span in chosen.items:
+            unique.setdefault(fold(display(item_passage.quote(span))), (item_passage, span))
+        shown = list(unique.values())[: self.settings.max_list_items]
+        entries = [f"- {display(p.quote(s))} [{draft.cite(p, s, chosen.probability)}]" for p, s in shown]
+        lines = [f"{lead} står {len(unique)} punkter:", *entries]
+        if len(unique) > len(shown):
+            lines.append(f"… og {len(unique) - len(shown)} punkter mere i kilden.")
+        return "\n".join(lines), True, draft.citations()
+
     # -- sentences -------------------------------------------------------------------
-    def _facts(self, facts: list[Scored]) -> tuple[str, bool, list[Citation]]:
-        """The best window, plus windows of the same document that score nearly as well."""
-        best = facts[0]
-        chosen = [best]
-        used = _keys(best)
-        texts = {fold(best.passage.quote(s)) for s in best.factual}
-        source = best.passage.meta["source"]
-        for w in facts[1:]:
-            if sum(len(c.factual) for c in chosen) + len(w.factual) > self.settings.max_sentences:
-                continue
-            if w.score < self.settings.runner_up * best.score:
-                break
-            if w.passage.meta["source"] != source or w.coverage < 0.5 * best.coverage:
-                continue
-            keys = _keys(w)
-            new_texts = {fold(w.passage.quote(s)) for s in w.factual}
-            if keys & used or new_texts <= texts:
-                continue
-            used |= keys
-            texts |= new_texts
-            chosen.append(w)
+    def _sentences(self, ranked: list[Candidate]) -> tuple[str, bool, list[Citation]]:
+        """The best span first, then spans of its passage rated nearly as well, in reading order."""
+        best = ranked[0]
+        support = [
+            c
+            for c in ranked[1:]
+            if c.passage.id == best.passage.id and c.score >= best.score - self.model.thresholds.support
+        ][: self.settings.max_sentences - 1]
+        order = [best, *sorted(support, key=lambda c: c.span.start)]
         draft = Draft()
         parts = []
-        for passage, span, score in _in_reading_order(chosen):
+        for passage, span, score in _with_continuations(order):
             parts.append(f"{display(passage.quote(span))} [{draft.cite(passage, span, score)}]")
         return " ".join(parts), True, draft.citations()
 
-    def _refuse(self, windows: list[Scored]) -> tuple[str, bool, list[Citation]]:
+    def _refuse(self, ranked: list[Candidate]) -> tuple[str, bool, list[Citation]]:
         draft = Draft()
         used: set[str] = set()
-        for w in windows:
+        for c in ranked:
             if len(used) >= self.settings.nearby_passages:
                 break
-            if w.passage.id in used or not w.factual:
+            if c.passage.id in used:
                 continue
-            used.add(w.passage.id)
-            draft.cite(w.passage, w.factual[0], w.score)
+            used.add(c.passage.id)
+            draft.cite(c.passage, c.span, float(sigmoid(c.score)))
         if not draft.cited:
             return NOT_FOUND, False, []
         markers = ", ".join(f"[{n}]" for n in range(1, len(draft.cited) + 1))
@@ -194,27 +248,21 @@ def _heading_span(passage: Passage) -> Span | None:
     return Span(start, end, "heading", "")
 
 
-def _keys(window: Scored) -> set[tuple[str, int, int]]:
-    return {(window.passage.meta["source"], s.start, s.end) for s in window.spans}
-
-
-def _in_reading_order(chosen: list[Scored]) -> list[tuple[Passage, Span, float]]:
-    """The cited spans, best window first, each window's spans in document order; a
-    sentence that a page break cut in two brings its second half along."""
+def _with_continuations(order: list[Candidate]) -> list[tuple[Passage, Span, float]]:
+    """The cited spans; a sentence that a page break cut in two brings its second half."""
     out: list[tuple[Passage, Span, float]] = []
     seen: set[tuple[str, int, int]] = set()
-    for window in chosen:
-        passage = window.passage
-        indexes = list(window.indexes)
-        last = indexes[-1]
-        cut_short = not ends_sentence(passage.quote(passage.spans[last]))
-        if cut_short and last + 1 < len(passage.spans) and passage.quote(passage.spans[last + 1])[:1].islower():
-            indexes.append(last + 1)
+    for c in order:
+        passage, indexes = c.passage, [c.index]
+        cut_short = not ends_sentence(passage.quote(c.span))
+        nxt = c.index + 1
+        if cut_short and nxt < len(passage.spans) and passage.quote(passage.spans[nxt])[:1].islower():
+            indexes.append(nxt)
         for i in indexes:
             span = passage.spans[i]
-            key = (passage.meta["source"], span.start, span.end)  # overlapping windows share spans
-            if span.kind == "heading" or key in seen:
+            key = (passage.meta["source"], span.start, span.end)
+            if key in seen:
                 continue
             seen.add(key)
-            out.append((passage, span, window.score))
+            out.append((passage, span, float(sigmoid(c.score))))
     return out

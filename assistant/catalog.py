@@ -14,11 +14,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from llama_index.core.schema import TextNode
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from assistant.store import DocumentRecord, Span, passage_spans
-from assistant.textnorm import search_text, stemmer, terms
+from assistant.textnorm import search_text, skeleton, stemmer, terms
 
 MIN_PART = 5  # shortest word part a compound is split into
+# Typo tolerance by term length: one edit from 4 letters, two from 8 (the usual choice of
+# spelling correctors such as Elasticsearch's "AUTO" fuzziness).
+FUZZY_MIN = 4
+FUZZY_TWO = 8
 
 
 @dataclass
@@ -78,6 +84,8 @@ class Catalog:
     df: Counter = field(default_factory=Counter)
     texts: int = 0
     words: set[str] = field(default_factory=set)
+    _vocab: list[str] = field(default_factory=list)
+    _corrections: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def build(cls, nodes: list[TextNode], documents: dict[str, DocumentRecord], language: str = "danish") -> Catalog:
@@ -105,6 +113,7 @@ class Catalog:
             if meta.get("group"):
                 groups[(meta["source"], meta["group"])].append((passage.rank, node.node_id))
         catalog.texts = len(seen)
+        catalog._vocab = sorted(catalog.df)
         catalog.groups = {key: [pid for _, pid in sorted(members)] for key, members in groups.items()}
         return catalog
 
@@ -131,12 +140,22 @@ class Catalog:
                 continue
             for candidate in (head, head[:-1] if head.endswith(("s", "e")) else None):
                 if candidate and len(candidate) >= MIN_PART and candidate in self.words:
-                    return [stem(candidate), stem(tail)]
+                    return [skeleton(stem(candidate)), skeleton(stem(tail))]
         return []
 
-    def knows(self, stems: frozenset[str]) -> bool:
-        """Does any of ``stems`` (or a word it is a prefix of, or part of) occur in the corpus?"""
-        if any(s in self.df for s in stems):
-            return True
-        long = [s for s in stems if len(s) >= MIN_PART]
-        return any(t.startswith(s) or (len(t) >= MIN_PART and s.startswith(t)) for s in long for t in self.df)
+    def correct(self, term: str) -> str | None:
+        """The index term a question term not in the index most likely misspells: the
+        closest by edit distance within the length's tolerance, the most frequent of
+        equally close ones; None when nothing is that close."""
+        if term in self.df:
+            return term
+        if len(term) < FUZZY_MIN or term.isdigit() or not self._vocab:
+            return None
+        if term not in self._corrections:
+            if len(self._corrections) > 50_000:  # questions are unbounded; the cache is not
+                self._corrections.clear()
+            limit = 2 if len(term) >= FUZZY_TWO else 1
+            found = process.extract(term, self._vocab, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
+            best = min(found, key=lambda f: (f[1], -self.df[f[0]]), default=None)
+            self._corrections[term] = best[0] if best else None
+        return self._corrections[term]

@@ -95,43 +95,19 @@ class RetrievalSettings(BaseModel):
 
 
 class AnswerSettings(BaseModel):
-    """The extractive answerer and its refusal threshold."""
+    """The extractive answerer. Its weights and thresholds are not settings: they are
+    fitted on the dev splits (``python -m evals fit``) and read from ``model_file``."""
 
     max_question_chars: int = Field(1000, ge=20, le=10_000)
-    max_sentences: int = Field(3, ge=1, le=10)
+    max_sentences: int = Field(3, ge=1, le=10, description="Most spans in a sentence answer.")
     max_list_items: int = Field(40, ge=2, le=200)
-    min_support: float = Field(
-        0.545,
-        ge=0.0,
-        le=1.0,
-        description="Below this support the assistant says the documents do not answer the "
-        "question. Calibrated on evals/qa.jsonl with `python -m evals calibrate`.",
-    )
     nearby_passages: int = Field(3, ge=0, le=10, description="Passages shown when refusing.")
-    dense_floor: float = Field(
-        0.84, ge=-1, le=1, description="Cosine similarity that counts as no semantic match (encoder-specific)."
+    lexicon: bool = Field(
+        True, description="Read the corpus's vocabulary (corpus_dir/lexicon.toml) for synonyms and English words."
     )
-    dense_ceiling: float = Field(
-        0.90, ge=-1, le=1, description="Cosine similarity that counts as a full semantic match (encoder-specific)."
+    model_file: Path | None = Field(
+        None, description="The fitted answerer (JSON); unset: the one shipped in assistant/fitted/."
     )
-    # How evidence windows are scored (assistant/evidence.py); min_support is calibrated with them.
-    w_coverage: float = Field(0.45, ge=0, description="Weight of the share of the question a window covers.")
-    w_dense: float = Field(0.25, ge=0, description="Weight of the window's closeness in meaning.")
-    w_passage: float = Field(0.15, ge=0, description="Weight of the passage's retrieval rank.")
-    w_novelty: float = Field(0.15, ge=0, description="Weight of what the window says beyond the question.")
-    w_kind: float = Field(0.3, ge=0, description="Weight of having what the question type asks for.")
-    runner_up: float = Field(0.85, gt=0, le=1, description="Further sentences must score this share of the best.")
-    list_heading_min: float = Field(
-        0.5, ge=0, le=1, description="Share of the question a list's heading must cover for a list answer."
-    )
-
-    @model_validator(mode="after")
-    def _dense_range(self) -> AnswerSettings:
-        if self.dense_floor >= self.dense_ceiling:
-            raise ValueError(
-                f"dense_floor ({self.dense_floor}) skal være mindre end dense_ceiling ({self.dense_ceiling})"
-            )
-        return self
 
 
 class AppSettings(BaseModel):
@@ -157,9 +133,13 @@ class AppSettings(BaseModel):
 
 
 class EvalSettings(BaseModel):
-    """The gate that `python -m evals` (and CI) enforces."""
+    """The gate that `python -m evals` (and CI) enforces on the bank's frozen test split.
 
-    qa_file: Path = Path("evals/qa.jsonl")
+    These are regression floors set from the figures measured when the answerer was
+    fitted (2026-11-30), a few points below them; the issue's targets are higher and are
+    reported beside them, not hidden by them."""
+
+    qa_file: Path = Path("evals/bank/test.jsonl")
     reports_dir: Path = Path("reports")
     recall_k: int = Field(5, gt=0)
     min_answer_accuracy: float = Field(0.90, ge=0, le=1)
@@ -167,6 +147,8 @@ class EvalSettings(BaseModel):
     min_verbatim: float = Field(1.0, ge=0, le=1)
     min_cited_right_document: float = Field(0.95, ge=0, le=1)
     min_refusal_accuracy: float = Field(0.75, ge=0, le=1)
+    min_perturbed_accuracy: float = Field(0.88, ge=0, le=1)
+    max_wrongly_refused: float = Field(0.03, ge=0, le=1)
 
 
 class Settings(BaseSettings):
@@ -209,6 +191,8 @@ class Settings(BaseSettings):
     def _eval_paths(self) -> Settings:
         self.eval.qa_file = _resolve(self.eval.qa_file)
         self.eval.reports_dir = _resolve(self.eval.reports_dir)
+        if self.answer.model_file is not None:
+            self.answer.model_file = _resolve(self.answer.model_file)
         return self
 
     @property
@@ -233,6 +217,10 @@ class Settings(BaseSettings):
     @property
     def manifest_file(self) -> Path:
         return self.corpus_dir / "manifest.toml"
+
+    @property
+    def lexicon_file(self) -> Path:
+        return self.corpus_dir / "lexicon.toml"
 
     @classmethod
     def settings_customise_sources(

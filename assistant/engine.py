@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant import query as questions
-from assistant.answer import Answerer
+from assistant.answer import Answerer, Decision
 from assistant.catalog import Catalog
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.embed import VectorEmbedding, build_embed_model, model_slug
 from assistant.errors import IndexNotBuiltError, QuestionError
-from assistant.evidence import score_windows, term_weights
+from assistant.features import Term, resolve_terms, span_candidates
+from assistant.lexicon import Lexicon
+from assistant.model import DEFAULT_FILE, AnswerModel
 from assistant.retrieve import BM25Retriever, DenseRetriever, Hit, HybridRetriever
 from assistant.schema import Answer
 from assistant.store import INDEX_VERSION, ChromaStore, DocumentRecord, Location
@@ -31,8 +33,10 @@ class IndexView:
 
     revisions: dict[str, str]
     catalog: Catalog
+    vectors: PassageVectors
     retriever: HybridRetriever
     answerer: Answerer
+    lexicon: Lexicon
 
 
 @dataclass
@@ -42,15 +46,30 @@ class Trace:
     answer: Answer
     query: questions.Query
     hits: list[Hit]
-    support: float
+    terms: list[Term]
+    decision: Decision
+    passage_dense: dict[str, float]
+    span_dense: dict[tuple[str, int, int], float]
+
+    @property
+    def answerable(self) -> float:
+        return self.decision.answerable
 
 
 class Assistant:
     """Answers questions from the indexed documents. Safe to share between threads:
     ``ask`` reads one immutable view of the index and keeps no per-call state."""
 
-    def __init__(self, settings: Settings, embed_model: VectorEmbedding, store: ChromaStore, view: IndexView) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embed_model: VectorEmbedding,
+        store: ChromaStore,
+        view: IndexView,
+        model: AnswerModel,
+    ) -> None:
         self.settings = settings
+        self.model = model
         self.embed_model = embed_model
         self.store = store
         self._view = view
@@ -63,6 +82,10 @@ class Assistant:
     @property
     def catalog(self) -> Catalog:
         return self._view.catalog
+
+    @property
+    def answerer(self) -> Answerer:
+        return self._view.answerer
 
     @property
     def documents(self) -> dict[str, DocumentRecord]:
@@ -87,9 +110,11 @@ class Assistant:
             timings[name] = round((now - clock) * 1000, 2)
             clock = now
 
-        query = questions.parse(question, self.settings.answer.max_question_chars, self.settings.retrieval.stemmer)
         self.refresh()
         view = self._view
+        query = questions.parse(
+            question, self.settings.answer.max_question_chars, self.settings.retrieval.stemmer, view.lexicon
+        )
         _check_filter(sources, view.catalog.documents)
         vector = self.embed_model.query_vector(query.dense)
         lap("embed")
@@ -97,14 +122,27 @@ class Assistant:
         lap("retrieve")
         passages = [view.catalog.passages[h.passage_id] for h in hits]
         span_vectors = self.store.span_vectors([p.span_id(i) for p in passages for i in range(len(p.spans))])
+        span_dense: dict[tuple[str, int, int], float] = {}
+        for p in passages:
+            for i, span in enumerate(p.spans):
+                vec = span_vectors.get(p.span_id(i))
+                if vec is not None:
+                    span_dense[(p.meta["source"], span.start, span.end)] = float(vec @ vector)
+        passage_dense = view.vectors.similarity([p.id for p in passages], vector)
         lap("spans")
-        weights = term_weights(query, view.catalog)
-        windows = score_windows(query, hits, view.catalog, weights, vector, span_vectors, self.settings.answer)
-        text, answered, citations, support = view.answerer.answer(query, hits, windows, weights)
+        terms = resolve_terms(query, view.catalog)
+        candidates = span_candidates(query, terms, hits, view.catalog, passage_dense, span_dense)
+        decision = view.answerer.answer(query, terms, hits, candidates, passage_dense, span_dense)
         lap("answer")
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
-        answer = Answer(question=query.text, answer=text, answered=answered, citations=citations, timings_ms=timings)
-        return Trace(answer, query, hits, support)
+        answer = Answer(
+            question=query.text,
+            answer=decision.text,
+            answered=decision.answered,
+            citations=decision.citations,
+            timings_ms=timings,
+        )
+        return Trace(answer, query, hits, terms, decision, passage_dense, span_dense)
 
     def refresh(self, force: bool = False) -> bool:
         """Reload the view if the index changed since it was read (checked at most every
@@ -115,7 +153,7 @@ class Assistant:
             self._checked = time.monotonic()
             if self.store.committed() == self._view.revisions:
                 return False
-            self._view = load_view(self.settings, self.store, self.embed_model)
+            self._view = load_view(self.settings, self.store, self.embed_model, self.model)
             return True
 
     def stale_documents(self) -> list[str]:
@@ -181,7 +219,7 @@ def _check_filter(sources: Sequence[str] | None, documents: dict[str, DocumentRe
         )
 
 
-def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding) -> IndexView:
+def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding, answer_model: AnswerModel) -> IndexView:
     """Read the committed index into memory: catalog, BM25, retrievers, answerer."""
     documents = store.documents()
     if not documents:
@@ -205,15 +243,22 @@ def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding) ->
         max_question_chars=settings.answer.max_question_chars,
     )
     revisions = {source: record.revision for source, record in documents.items()}
-    return IndexView(revisions, catalog, retriever, Answerer(catalog, settings.answer))
+    lexicon = Lexicon.load(settings.lexicon_file) if settings.answer.lexicon else Lexicon()
+    answerer = Answerer(catalog, settings.answer, answer_model)
+    return IndexView(revisions, catalog, passage_vectors, retriever, answerer, lexicon)
 
 
-def build_assistant(settings: Settings, embed_model: VectorEmbedding | None = None) -> Assistant:
-    """Open the index and wire the assistant. Raises IndexNotBuiltError/IndexCorruptError."""
+def build_assistant(
+    settings: Settings, embed_model: VectorEmbedding | None = None, answer_model: AnswerModel | None = None
+) -> Assistant:
+    """Open the index and wire the assistant (with the fitted answerer of
+    ``answer.model_file`` unless ``answer_model`` is given). Raises ConfigError,
+    IndexNotBuiltError, IndexCorruptError."""
+    answers = answer_model or AnswerModel.load(settings.answer.model_file or DEFAULT_FILE)
     model = embed_model or build_embed_model(settings.embedding)
     store = ChromaStore(Location.of(settings), settings.store.collection, model_slug(model.model_name))
     try:
-        return Assistant(settings, model, store, load_view(settings, store, model))
+        return Assistant(settings, model, store, load_view(settings, store, model, answers), answers)
     except Exception:
         store.close()
         raise

@@ -2,10 +2,13 @@
 
 * ``dense``: what the encoder reads (the question, dates spelled out the way the
   sources write them);
-* ``lexical``: what BM25 reads (the question plus synonyms, English→Danish glossary
-  words and canonical date tokens);
+* ``lexical``: what BM25 reads (the question plus canonical date tokens and, when the
+  corpus has a lexicon, its synonyms and English→Danish glossary words);
 * ``groups``: the question's content terms, each with its alternatives, for scoring
-  how much of the question a sentence covers.
+  how much of the question a sentence covers;
+* ``kind``: what sort of answer it asks for (a list, a number, a date, a reason, a name).
+
+Everything here is language, not corpus: the corpus's own words come from its lexicon.
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assistant.dates import YEAR, find_dates
+from assistant.dates import find_dates
 from assistant.errors import QuestionError
-from assistant.textnorm import is_content, search_text, stemmer, words
-from assistant.thesaurus import DANISH_MARKERS, DANISH_SYNONYMS, ENGLISH_GLOSSARY, ENGLISH_MARKERS
+from assistant.lexicon import Lexicon
+from assistant.textnorm import is_content, search_text, skeleton, stemmer, words
 
 EXAMPLE = "Hvilke forsøg stopper 31/12-21?"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -26,7 +29,6 @@ _HEAD = re.compile(
     r"\b(?:hvilke|hvilken|hvilket|nævn|oplist|hvor mange|antallet af|antal|which|what|how many|list|name)\s+(.*)",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"(?<=[\w,] )([A-ZÆØÅ][a-zæøå]+[a-zæøå-]*)")  # capitalised, not first in the sentence
 _NUMBER_WORDS = frozenset(
     [
         "en",
@@ -51,11 +53,19 @@ _NUMBER_WORDS = frozenset(
     ]
 )
 
+# Function words of each language, for telling an English question from a Danish one.
+ENGLISH_MARKERS = frozenset(
+    "the which what who when why how did does do were was are is of to in for and with according".split()
+)
+DANISH_MARKERS = frozenset("hvilke hvilket hvem hvornår hvorfor hvordan hvad hvor og er det der til af med som på blev".split())
+
+# Question words, matched on the folded question with æ/ø/å also typed as ae/oe/aa or a/o.
 _KINDS = (
-    ("list", re.compile(r"\b(hvilke|nævn|list|oplist|which|what are the|name the)\b")),
-    ("number", re.compile(r"\b(hvor mange|hvor meget|hvor stor|antal|how many|how much|what number)\b")),
-    ("date", re.compile(r"\b(hvornår|hvilken dato|hvilket år|fra hvornår|til hvornår|when|what date|what year)\b")),
-    ("why", re.compile(r"\b(hvorfor|begrundelse|årsag|why|reason)\b")),
+    ("number", re.compile(r"\b(hvor (mange|meget|stor|lang|lange)|antal(let)?|how (many|much|long)|what number)\b")),
+    ("date", re.compile(r"\b(hvorn(å|aa|a)r|hvilken dato|hvilket (å|aa|a)r|when|what date|what year|which year)\b")),
+    ("list", re.compile(r"\b(hvilke|n(æ|ae|a)vn|list|oplist|which|what are the|name the)\b")),
+    ("why", re.compile(r"\b(hvorfor|begrundelse(n)?|(å|aa|a)rsag(en)?|why|reason)\b")),
+    ("who", re.compile(r"\b(hvem|who|whom|hvilken kommune|which municipality)\b")),
 )
 
 
@@ -77,9 +87,6 @@ class Query:
     english: bool
     # The noun a list or count question asks about: "hvilke *forsøg* …", "hvor mange *borgere*".
     head: frozenset[str] = frozenset()
-    # Terms the question is anchored on: names (capitalised words inside the sentence),
-    # years, and the head noun. If the documents never mention one, they cannot answer.
-    anchors: tuple[TermGroup, ...] = ()
 
 
 def validate(question: str, max_chars: int) -> str:
@@ -113,16 +120,9 @@ def _is_english(tokens: list[str]) -> bool:
     return english >= 2 and english > danish
 
 
-def _synonyms(word: str) -> set[str]:
-    out = {word}
-    for group in DANISH_SYNONYMS:
-        if word in group:
-            out |= group
-    return out
-
-
-def parse(question: str, max_chars: int, language: str = "danish") -> Query:
-    """Validate ``question`` and derive its search forms."""
+def parse(question: str, max_chars: int, language: str = "danish", lexicon: Lexicon | None = None) -> Query:
+    """Validate ``question`` and derive its search forms (widened by the corpus's
+    ``lexicon`` when one is given)."""
     text = validate(question, max_chars)
     mentions = find_dates(text)
     undated = text
@@ -130,32 +130,24 @@ def parse(question: str, max_chars: int, language: str = "danish") -> Query:
         undated = f"{undated[: mention.start]} {undated[mention.end :]}"
     tokens = words(undated)
     english = _is_english(tokens)
-    lowered = text.lower()
+    lowered = " ".join(words(text))
     kind = next((name for name, pattern in _KINDS if pattern.search(lowered)), "fact")
+    lexicon = lexicon or Lexicon()
 
     stem = stemmer(language).stemWord
     groups: list[TermGroup] = []
     extra: list[str] = []
     for token in dict.fromkeys(t for t in tokens if is_content(t)):
-        alternatives = _synonyms(token)
-        if english and token in ENGLISH_GLOSSARY:
-            for danish in ENGLISH_GLOSSARY[token].split():
-                alternatives |= _synonyms(danish)
+        alternatives = lexicon.alternatives(token, english)
         extra.extend(sorted(alternatives - {token}))
-        groups.append(TermGroup(token, frozenset(stem(a) for a in alternatives)))
+        groups.append(TermGroup(token, frozenset(skeleton(stem(a)) for a in alternatives)))
 
     dense = text
     for mention in reversed(mentions):
         dense = f"{dense[: mention.end]} ({mention.danish}){dense[mention.end :]}"
         groups.append(TermGroup(mention.tokens[0], frozenset({mention.tokens[0]})))
     lexical = " ".join([search_text(text), *extra])
-    head = _head(undated, groups)
-    return Query(text, dense, lexical, tuple(groups), kind, english, head, _anchors(undated, groups, head))
-
-
-def _anchors(text: str, groups: list[TermGroup], head: frozenset[str]) -> tuple[TermGroup, ...]:
-    names = {w.lower() for w in _NAME.findall(text)} | set(YEAR.findall(text))
-    return tuple(g for g in groups if g.word in names or (head and g.stems == head))
+    return Query(text, dense, lexical, tuple(groups), kind, english, _head(undated, groups))
 
 
 def _head(text: str, groups: list[TermGroup]) -> frozenset[str]:

@@ -95,6 +95,17 @@ STOPWORDS = frozenset(STOPWORDS_DANISH) | frozenset(STOPWORDS_EN) | {
 }  # fmt: skip
 
 
+# Danish letters and the ways they are typed without a Danish keyboard: "forsøg",
+# "forsoeg" and "forsog" all become "forsog"; "læsø", "laesoe" and "laeso" become "laso".
+_DIGRAPHS = re.compile(r"aa|ae|oe")
+_SKELETON = str.maketrans({"æ": "a", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+
+
+def skeleton(term: str) -> str:
+    """One form for every way of typing æ/ø/å (applied to both sides of every term match)."""
+    return _DIGRAPHS.sub(lambda m: m[0][0], term).translate(_SKELETON)
+
+
 def fold(text: str) -> str:
     """Lower-case, NFKC, no tags, no private-use bullets or soft hyphens."""
     text = unicodedata.normalize("NFKC", text)
@@ -139,29 +150,23 @@ def search_text(text: str) -> str:
     return " ".join(tokens + date_tokens(folded))
 
 
+_STOP_SKELETONS = frozenset(skeleton(w) for w in STOPWORDS if len(w) > 2)
+
+
 @lru_cache(maxsize=4)
 def stemmer(language: str = "danish") -> Stemmer.Stemmer:
     return Stemmer.Stemmer(language)
 
 
 def is_content(token: str) -> bool:
-    return token not in STOPWORDS and (len(token) > 1 or token.isdigit())
+    return token not in STOPWORDS and skeleton(token) not in _STOP_SKELETONS and (len(token) > 1 or token.isdigit())
 
 
 def terms(search: str, language: str = "danish") -> list[str]:
-    """Stemmed content terms of a ``search_text`` string, in order."""
+    """Stemmed content terms of a ``search_text`` string, in order, with æ/ø/å folded
+    (``skeleton``), so a question typed as "forlaenget" or "forlanget" meets "forlænget"."""
     tokens = [t for t in search.split() if is_content(t)]
-    return stemmer(language).stemWords(tokens)
-
-
-def ascii_variants(token: str) -> list[str]:
-    """Danish spellings of a word typed without æ/ø/å ('laesoe' -> 'læsø')."""
-    variants = {token.replace("ae", "æ").replace("oe", "ø").replace("aa", "å")}
-    variants.add(token.replace("ae", "æ"))
-    variants.add(token.replace("oe", "ø"))
-    variants.add(token.replace("aa", "å"))
-    variants.discard(token)
-    return sorted(variants)
+    return [skeleton(t) for t in stemmer(language).stemWords(tokens)]
 
 
 def ends_sentence(text: str) -> bool:

@@ -45,6 +45,24 @@ class PassageVectors:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def similarity(self, ids: Sequence[str], vector: np.ndarray) -> dict[str, float]:
+        """Cosine similarity of each named passage to ``vector``."""
+        position = self._positions()
+        rows = [position[i] for i in ids if i in position]
+        if not rows:
+            return {}
+        query = np.asarray(vector, dtype=np.float32).ravel()
+        norm = float(np.linalg.norm(query))
+        scores = self.matrix[rows] @ (query / norm if norm > 0 else query)
+        return {self.ids[r]: float(s) for r, s in zip(rows, scores, strict=True)}
+
+    def _positions(self) -> dict[str, int]:
+        cached = self.__dict__.get("_position")
+        if cached is None:
+            cached = {pid: row for row, pid in enumerate(self.ids)}
+            object.__setattr__(self, "_position", cached)
+        return cached
+
     def nearest(self, vector: np.ndarray, k: int, sources: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the ``k`` nearest passages, best first. Without a
         filter, passages with identical vectors (word-for-word copies) count once; with

@@ -366,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16, help="samtidige klienter (standard 16)")
     parser.add_argument("--seconds", type=float, default=60.0, help="sekunder belastning (standard 60)")
     parser.add_argument("--url", help="en app, der allerede kører (ellers startes python app.py)")
-    parser.add_argument("--qa", type=Path, help="QA-fil i JSONL-format (standard: evals/qa.jsonl)")
+    parser.add_argument("--qa", type=Path, help="QA-fil i JSONL-format (standard: evals/bank/test.jsonl)")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0:
         parser.error("--clients og --seconds skal være positive")

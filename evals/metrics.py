@@ -116,6 +116,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, float]:
         "cited_right_document": mean([float(v) for v in cited]) if cited else 1.0,
         "refusal_accuracy": mean([float(r["correct"]) for r in refusals]) if refusals else 1.0,
         "false_refusals": float(sum(1 for r in answerable if not r["answered"])),
+        "wrongly_refused": mean([float(not r["answered"]) for r in answerable]),
         "recall_at_k": mean([r["recall"] for r in retrieved]),
         "mrr": mean([r["rr"] for r in retrieved]),
         "latency_p50_ms": median(latencies) if latencies else 0.0,

@@ -15,6 +15,7 @@ LABELS = {
     "cited_right_document": "cited right document",
     "refusal_accuracy": "refusal accuracy",
     "false_refusals": "false refusals",
+    "wrongly_refused": "answerable wrongly refused",
     "recall_at_k": "retrieval recall@k",
     "mrr": "retrieval MRR",
     "latency_p50_ms": "latency p50 (ms)",
@@ -22,9 +23,11 @@ LABELS = {
 }
 
 
-def table(summary: dict[str, float], k: int) -> str:
+def table(summary: dict[str, Any], k: int) -> str:
     lines = ["| figure | value |", "|---|---|"]
     for key, value in summary.items():
+        if isinstance(value, dict):
+            continue
         label = LABELS.get(key, key).replace("@k", f"@{k}")
         shown = f"{value:.0f}" if key in ("questions", "false_refusals") else f"{value:.3f}"
         if key.startswith("latency"):
@@ -55,5 +58,32 @@ def eval_markdown(
     if wrong:
         lines += ["", "## Wrong answers", ""]
         for r in wrong:
-            lines.append(f"- `{r['id']}` ({r['kind']}, support {r['support']}): missing {r['missing']}")
+            lines.append(f"- `{r['id']}` ({r['kind']}, P(answerable) {r['answerable']}): missing {r['missing']}")
+    return "\n".join(lines) + "\n"
+
+
+BANK_FIGURES = (
+    "questions", "answer_accuracy", "list_complete", "verbatim", "cited_right_document", "refusal_accuracy",
+    "wrongly_refused", "recall_at_k", "latency_p50_ms", "latency_p95_ms",
+)  # fmt: skip
+
+
+def bank_markdown(summaries: dict[str, dict[str, dict[str, Any]]], failed: list[str], lexicon: str) -> str:
+    """One table: each split as asked and perturbed; then accuracy by phrasing and perturbation."""
+    columns = [(split, kind) for split in summaries for kind in summaries[split]]
+    lines = [f"# Spørgsmålsbanken ({lexicon} korpussets ordliste)", ""]
+    lines.append("| figure | " + " | ".join(f"{s} {k}" for s, k in columns) + " |")
+    lines.append("|---|" + "---|" * len(columns))
+    for key in BANK_FIGURES:
+        cells = []
+        for split, kind in columns:
+            value = summaries[split][kind].get(key)
+            cells.append("–" if value is None else f"{value:.0f}" if key == "questions" else f"{value:.3f}")
+        lines.append(f"| {LABELS.get(key, key)} | " + " | ".join(cells) + " |")
+    for field in ("by_phrasing", "by_perturbation"):
+        for split, kind in columns:
+            if field in summaries[split][kind]:
+                shown = ", ".join(f"{k} {v:.3f}" for k, v in summaries[split][kind][field].items())
+                lines.append(f"\n{split} {kind}, accuracy {field[3:]}: {shown}")
+    lines += ["", "Gate (test): " + ("passed" if not failed else "FAILED: " + "; ".join(failed))]
     return "\n".join(lines) + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ def evaluate(
             {
                 "id": item["id"],
                 "kind": item["kind"],
+                **{k: item[k] for k in ("topic", "phrasing", "perturbation") if k in item},
                 "question": item["question"],
                 "answered": answer["answered"],
                 "correct": metrics.answer_correct(item, answer),
@@ -48,7 +48,7 @@ def evaluate(
                 "verbatim": [metrics.verbatim(c, root) for c in answer["citations"]],
                 "recall": retrieval[0] if retrieval else None,
                 "rr": retrieval[1] if retrieval else None,
-                "support": round(trace.support, 4),
+                "answerable": round(trace.answerable, 4),
                 "latency_ms": round(latency, 2),
                 "answer": answer["answer"],
             }
@@ -63,22 +63,3 @@ def failures(summary: dict[str, float], settings: EvalSettings) -> list[str]:
         if summary[figure] < getattr(settings, threshold):
             out.append(f"{figure} = {summary[figure]:.3f} < {getattr(settings, threshold):.3f}")
     return out
-
-
-def calibrate(rows: list[dict[str, Any]]) -> tuple[float, float, float]:
-    """The support threshold that best separates answerable questions from refusals:
-    (threshold, share of answerable kept, share of refusals caught). Among equally good
-    thresholds, the middle of the widest gap wins."""
-    answerable = [r["support"] for r in rows if r["kind"] != "refusal"]
-    refusals = [r["support"] for r in rows if r["kind"] == "refusal"]
-    cuts = sorted({0.0, 1.0, *answerable, *refusals})
-    best_key: tuple[float, float] | None = None
-    best = (0.0, 1.0, 0.0)
-    for low, high in itertools.pairwise(cuts):
-        threshold = (low + high) / 2
-        kept = sum(s >= threshold for s in answerable) / max(len(answerable), 1)
-        caught = sum(s < threshold for s in refusals) / max(len(refusals), 1)
-        key = (kept + caught, high - low)
-        if best_key is None or key > best_key:
-            best_key, best = key, (threshold, kept, caught)
-    return best

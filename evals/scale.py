@@ -369,7 +369,7 @@ def _parser() -> DanishParser:
     )
     parser.add_argument("--seed", type=int, default=0, help="frø til de genererede dokumenter")
     parser.add_argument("--rounds", type=int, default=3, help="gentagelser af hvert rigtigt spørgsmål ved tidsmåling")
-    parser.add_argument("--qa", type=Path, help="QA-fil i JSONL-format (standard: evals/qa.jsonl)")
+    parser.add_argument("--qa", type=Path, help="QA-fil i JSONL-format (standard: evals/bank/test.jsonl)")
     # One size in a child process (used by the parent run).
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--settings", type=Path, help=argparse.SUPPRESS)

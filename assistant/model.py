@@ -1,0 +1,121 @@
+"""The answerer's fitted weights: three logistic models and the thresholds chosen with
+them, read from a small JSON file that ``python -m evals fit`` writes.
+
+* ``span``: a ranking score of each candidate span (a pairwise logistic ranker over
+  assistant/features.py's span signals: higher holds the answer more likely);
+* ``answerable``: P(the documents answer the question), from the question's signals;
+* ``list``: P(this list is the complete answer to a list question).
+
+The file records what it was fitted on (the dev splits only) and when.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import ConfigError
+from assistant.features import LIST_FEATURES, QUESTION_FEATURES, SPAN_FEATURES
+
+DEFAULT_FILE = Path(__file__).parent / "fitted" / "answerer.json"
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """A standardised logistic regression: logit = ((x - mean) / scale) · coef + intercept."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        return ((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def to_dict(self) -> dict:
+        return {
+            "features": list(self.features),
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "coef": self.coef.round(6).tolist(),
+            "intercept": round(float(self.intercept), 6),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict, expected: tuple[str, ...]) -> Logistic:
+        if tuple(raw["features"]) != expected:
+            raise ValueError(f"features {raw['features']} != {list(expected)}")
+        arrays = [np.asarray(raw[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
+        if any(a.shape != (len(expected),) for a in arrays):
+            raise ValueError("wrong number of weights")
+        return cls(tuple(expected), *arrays, float(raw["intercept"]))
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    answer: float  # refuse below this P(answerable)
+    list: float  # answer with the list at or above this P(list)
+    support: float  # a further span of the same passage joins the answer when it scores this close to the best
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    span: Logistic
+    answerable: Logistic
+    list: Logistic
+    thresholds: Thresholds
+    meta: dict
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_FILE) -> AnswerModel:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                span=Logistic.from_dict(raw["span"], SPAN_FEATURES),
+                answerable=Logistic.from_dict(raw["answerable"], QUESTION_FEATURES),
+                list=Logistic.from_dict(raw["list"], LIST_FEATURES),
+                thresholds=Thresholds(**raw["thresholds"]),
+                meta=raw.get("meta", {}),
+            )
+        except FileNotFoundError as exc:
+            raise ConfigError(f"Svarmodellens vægte mangler: {path}. Lav dem med: python -m evals fit") from exc
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(
+                f"Svarmodellens vægte i {path} passer ikke til denne version ({exc}). "
+                "Lav dem igen med: python -m evals fit"
+            ) from exc
+
+    @classmethod
+    def neutral(cls) -> AnswerModel:
+        """An unfitted model (closeness in meaning alone, never refusing), to gather the
+        signals a fit starts from."""
+
+        def only(names: tuple[str, ...], key: str) -> Logistic:
+            coef = np.zeros(len(names))
+            coef[names.index(key)] = 1.0
+            return Logistic(names, np.zeros(len(names)), np.ones(len(names)), coef, 0.0)
+
+        return cls(
+            only(SPAN_FEATURES, "dense"),
+            only(QUESTION_FEATURES, "dense"),
+            only(LIST_FEATURES, "heading_cov"),
+            Thresholds(answer=0.0, list=0.5, support=1.0),
+            {"note": "not fitted"},
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "meta": self.meta,
+            "thresholds": self.thresholds.__dict__,
+            "span": self.span.to_dict(),
+            "answerable": self.answerable.to_dict(),
+            "list": self.list.to_dict(),
+        }
+
+
+def sigmoid(x: float | np.ndarray) -> float | np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
