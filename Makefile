@@ -12,7 +12,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install browser index run test eval bench bench-scale bench-load lint format clean
+.PHONY: help install browser index run test eval fit bench bench-scale bench-load lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,16 +38,22 @@ index: install ## build or update the index from corpus/
 run: install ## install, serve the chat on 127.0.0.1:7860 (it builds or updates the index itself)
 	$(PY) app.py
 
-test: install browser ## run every test: the QA eval gate on the real index and the browser test
+test: install browser ## every test: the eval gate (bank test split as asked and perturbed, external sample) and the browser test
 	$(PY) -m pytest
 
-eval: install ## run the QA evals against the index in data/ (writes reports/)
+eval: install ## the question bank (dev and test, perturbed, with and without the lexicon) and the external sample (writes reports/)
 	$(PY) -m ingest --quiet
-	$(PY) -m evals
-	$(PY) -m evals --qa evals/holdout.jsonl
+	-$(PY) -m evals
+	-$(PY) -m evals --no-lexicon
+	$(PY) -m evals external --sample
 
-bench: install ## measure ingest and ask latency on this machine (writes reports/)
+fit: install ## fit the answerer's weights on the dev splits (writes assistant/fitted/answerer.json)
+	$(PY) -m ingest --quiet
+	$(PY) -m evals fit
+
+bench: install ## ask latency on this machine, and the full external benchmark of 1,225 questions (writes reports/)
 	$(PY) -m evals bench
+	$(PY) -m evals external
 
 bench-scale: install ## the corpus ×1, ×10, ×100: throughput, size, memory, latency, eval, needles (3–7 min)
 	$(PY) -m evals bench --scale

@@ -109,6 +109,10 @@ class Answerer:
         span_dense: dict[tuple[str, int, int], float],
     ) -> Decision:
         ranked = self.rank(candidates)
+        if not any(any(c.isalpha() for c in group.word) for group in query.groups):
+            # "1=1", "??? 42 !!": no word to look for, only numbers or signs; whatever a
+            # number happens to match is no answer to it
+            return Decision(*self._refuse([]), 0.0, ranked)
         answerable = float(sigmoid(self.model.answerable.logit(question_features(query, query_terms, ranked))))
         best_list = None
         if query.kind == "list" and ranked:
@@ -213,17 +217,37 @@ class Answerer:
     def _sentences(self, ranked: list[Candidate]) -> tuple[str, bool, list[Citation]]:
         """The best span first, then spans of its passage rated nearly as well, in reading order."""
         best = ranked[0]
+        items = self._introduced(best)
+        listed = {(s.start, s.end) for s in items}
         support = [
             c
             for c in ranked[1:]
-            if c.passage.id == best.passage.id and c.score >= best.score - self.model.thresholds.support
+            if c.passage.id == best.passage.id
+            and c.score >= best.score - self.model.thresholds.support
+            and (c.span.start, c.span.end) not in listed
         ][: self.settings.max_sentences - 1]
         order = [best, *sorted(support, key=lambda c: c.span.start)]
         draft = Draft()
         parts = []
         for passage, span, score in _with_continuations(order):
             parts.append(f"{display(passage.quote(span))} [{draft.cite(passage, span, score)}]")
+        if items:  # the best span introduces a list ("… følgende fem resultater:"): the list is the answer
+            parts[0] += "\n" + "\n".join(
+                f"- {display(best.passage.quote(s))} [{draft.cite(best.passage, s, best.score)}]" for s in items
+            )
         return " ".join(parts), True, draft.citations()
+
+    def _introduced(self, best: Candidate) -> list[Span]:
+        """The items right after ``best`` when it ends with a colon, as a lead-in does."""
+        if not best.passage.quote(best.span).rstrip().endswith(":"):
+            return []
+        following = best.passage.spans[best.index + 1 :]
+        run = []
+        for span in following:
+            if span.kind != "item":
+                break
+            run.append(span)
+        return run[: self.settings.max_list_items]
 
     def _refuse(self, ranked: list[Candidate]) -> tuple[str, bool, list[Citation]]:
         draft = Draft()

@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from assistant.store import DocumentRecord, Span, passage_spans
-from assistant.textnorm import search_text, skeleton, stemmer, terms
+from assistant.textnorm import search_text, term, terms
 
 MIN_PART = 5  # shortest word part a compound is split into
 # Typo tolerance by term length: one edit from 4 letters, two from 8 (the usual choice of
@@ -133,14 +133,13 @@ class Catalog:
         ('mikrolånsforsøget' -> mikrolån, forsøg), if it is not a corpus word itself."""
         if word in self.words or len(word) < 2 * MIN_PART:
             return []
-        stem = stemmer(self.language).stemWord
         for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
             head, tail = word[:i], word[i:]
             if tail not in self.words:
                 continue
             for candidate in (head, head[:-1] if head.endswith(("s", "e")) else None):
                 if candidate and len(candidate) >= MIN_PART and candidate in self.words:
-                    return [skeleton(stem(candidate)), skeleton(stem(tail))]
+                    return [term(candidate, self.language), term(tail, self.language)]
         return []
 
     def correct(self, term: str) -> str | None:
@@ -149,7 +148,8 @@ class Catalog:
         equally close ones; None when nothing is that close."""
         if term in self.df:
             return term
-        if len(term) < FUZZY_MIN or term.isdigit() or not self._vocab:
+        if len(term) < FUZZY_MIN or any(c.isdigit() for c in term) or not self._vocab:
+            # numbers and date tokens ("dato20211231") are facts, not spellings
             return None
         if term not in self._corrections:
             if len(self._corrections) > 50_000:  # questions are unbounded; the cache is not

@@ -55,6 +55,7 @@ class Term:
     stems: frozenset[str]
     weight: float  # IDF of its commonest known form; 0 for a word the corpus never uses
     known: bool
+    rarity: float = 0.0  # IDF, also for an unknown word (as rare as a word can be)
 
 
 @dataclass
@@ -85,12 +86,13 @@ def resolve_terms(query: Query, catalog: Catalog) -> list[Term]:
         if not known:
             parts = catalog.compound_parts(group.word)
             if parts:
-                out.extend(Term(frozenset({p}), catalog.idf(p), True) for p in parts if p in catalog.df)
+                out.extend(Term(frozenset({p}), catalog.idf(p), True, catalog.idf(p)) for p in parts if p in catalog.df)
                 continue
         if known:
-            out.append(Term(frozenset(known), min(catalog.idf(s) for s in known), True))
+            weight = min(catalog.idf(s) for s in known)
+            out.append(Term(frozenset(known), weight, True, weight))
         else:
-            out.append(Term(frozenset(group.stems), 0.0, False))
+            out.append(Term(frozenset(group.stems), 0.0, False, catalog.idf("")))
     return out
 
 
@@ -198,8 +200,10 @@ def span_candidates(
             own = passage.span_terms[i]
             exact, loose = m.found(own, prefix=False), m.found(own)
             with_context = loose | m.found(context)
-            neighbours = with_context | m.found(passage.span_terms[i - 1] if i else set()) | m.found(
-                passage.span_terms[i + 1] if i + 1 < n else set()
+            neighbours = (
+                with_context
+                | m.found(passage.span_terms[i - 1] if i else set())
+                | m.found(passage.span_terms[i + 1] if i + 1 < n else set())
             )
             text = passage.quote(span)
             facts = SpanText.of(text)
@@ -255,8 +259,8 @@ def span_candidates(
 
 def question_features(query: Query, query_terms: list[Term], ranked: list[Candidate]) -> np.ndarray:
     """Signals of how answerable the question is, from the best-scored candidates."""
-    total = sum(t.weight for t in query_terms) + sum(1.0 for t in query_terms if not t.known)
-    unknown = sum(1.0 for t in query_terms if not t.known) / total if total else 1.0
+    total = sum(t.rarity for t in query_terms)
+    unknown = sum(t.rarity for t in query_terms if not t.known) / total if total else 1.0
     if not ranked:
         return np.array([-10.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown, len(query_terms), 0.0])
     best = ranked[0]

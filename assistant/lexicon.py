@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import ConfigError
-from assistant.textnorm import words
+from assistant.textnorm import skeleton, words
 
 FILE_NAME = "lexicon.toml"
 
@@ -29,10 +29,10 @@ class Lexicon:
     def alternatives(self, word: str, english: bool) -> set[str]:
         """``word`` and the words this corpus uses for it (its synonyms; for an English
         question also the glossary's Danish words and their synonyms)."""
-        out = {word} | self.synonyms.get(word, frozenset())
+        out = {word} | self.synonyms.get(skeleton(word), frozenset())
         if english:
             for danish in self.english.get(word, ()):
-                out |= {danish} | self.synonyms.get(danish, frozenset())
+                out |= {danish} | self.synonyms.get(skeleton(danish), frozenset())
         return out
 
     @classmethod
@@ -49,11 +49,12 @@ class Lexicon:
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise ConfigError(f"Ordlisten {path}: [synonyms] groups skal være en liste af tekster.")
         if not isinstance(glossary, dict) or not all(isinstance(v, str) for v in glossary.values()):
-            raise ConfigError(f"Ordlisten {path}: [english] skal have formen ord = \"danske ord\".")
+            raise ConfigError(f'Ordlisten {path}: [english] skal have formen ord = "danske ord".')
         synonyms: dict[str, frozenset[str]] = {}
         for group in groups:
             members = frozenset(words(group))
-            for word in members:
-                synonyms[word] = synonyms.get(word, frozenset()) | members
+            for word in members:  # looked up however æ/ø/å was typed
+                key = skeleton(word)
+                synonyms[key] = synonyms.get(key, frozenset()) | members
         english = {key.lower(): tuple(words(value)) for key, value in glossary.items()}
         return cls(synonyms, english)

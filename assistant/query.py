@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from assistant.dates import find_dates
 from assistant.errors import QuestionError
 from assistant.lexicon import Lexicon
-from assistant.textnorm import is_content, search_text, skeleton, stemmer, words
+from assistant.textnorm import is_content, search_text, term, words
 
 EXAMPLE = "Hvilke forsøg stopper 31/12-21?"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -57,11 +57,13 @@ _NUMBER_WORDS = frozenset(
 ENGLISH_MARKERS = frozenset(
     "the which what who when why how did does do were was are is of to in for and with according".split()
 )
-DANISH_MARKERS = frozenset("hvilke hvilket hvem hvornår hvorfor hvordan hvad hvor og er det der til af med som på blev".split())
+DANISH_MARKERS = frozenset(
+    "hvilke hvilket hvem hvornår hvorfor hvordan hvad hvor og er det der til af med som på blev".split()
+)
 
 # Question words, matched on the folded question with æ/ø/å also typed as ae/oe/aa or a/o.
 _KINDS = (
-    ("number", re.compile(r"\b(hvor (mange|meget|stor|lang|lange)|antal(let)?|how (many|much|long)|what number)\b")),
+    ("number", re.compile(r"\b(hvor (mange|meget|stor|lang tid)|antal(let)?|how (many|much|long)|what number)\b")),
     ("date", re.compile(r"\b(hvorn(å|aa|a)r|hvilken dato|hvilket (å|aa|a)r|when|what date|what year|which year)\b")),
     ("list", re.compile(r"\b(hvilke|n(æ|ae|a)vn|list|oplist|which|what are the|name the)\b")),
     ("why", re.compile(r"\b(hvorfor|begrundelse(n)?|(å|aa|a)rsag(en)?|why|reason)\b")),
@@ -134,13 +136,12 @@ def parse(question: str, max_chars: int, language: str = "danish", lexicon: Lexi
     kind = next((name for name, pattern in _KINDS if pattern.search(lowered)), "fact")
     lexicon = lexicon or Lexicon()
 
-    stem = stemmer(language).stemWord
     groups: list[TermGroup] = []
     extra: list[str] = []
     for token in dict.fromkeys(t for t in tokens if is_content(t)):
         alternatives = lexicon.alternatives(token, english)
         extra.extend(sorted(alternatives - {token}))
-        groups.append(TermGroup(token, frozenset(skeleton(stem(a)) for a in alternatives)))
+        groups.append(TermGroup(token, frozenset(term(a, language) for a in alternatives)))
 
     dense = text
     for mention in reversed(mentions):

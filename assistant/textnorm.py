@@ -164,9 +164,16 @@ def is_content(token: str) -> bool:
 
 def terms(search: str, language: str = "danish") -> list[str]:
     """Stemmed content terms of a ``search_text`` string, in order, with æ/ø/å folded
-    (``skeleton``), so a question typed as "forlaenget" or "forlanget" meets "forlænget"."""
-    tokens = [t for t in search.split() if is_content(t)]
-    return [skeleton(t) for t in stemmer(language).stemWords(tokens)]
+    (``skeleton``) before stemming, so a question typed as "forlaenget", "forlanget" or
+    "ophoerer" meets "forlænget" and "ophører" (stemming first would read the "e" of
+    "oe" as part of an ending)."""
+    tokens = [skeleton(t) for t in search.split() if is_content(t)]
+    return stemmer(language).stemWords(tokens)
+
+
+def term(word: str, language: str = "danish") -> str:
+    """The index term of one folded word (what ``terms`` makes of it)."""
+    return stemmer(language).stemWord(skeleton(word))
 
 
 def ends_sentence(text: str) -> bool:

@@ -40,6 +40,8 @@ def run_bank(assistant: Assistant, split: str, k: int, perturb: bool = True) -> 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The gate's figures, plus accuracy by phrasing and by perturbation."""
     summary: dict[str, Any] = metrics.summarise(rows)
+    if not any(r["kind"] == "refusal" for r in rows):
+        summary["refusal_accuracy"] = None  # perturbed copies are of answerable questions only
     for field in ("phrasing", "perturbation"):
         values = sorted({r[field] for r in rows if field in r and r["kind"] != "refusal"})
         if values:

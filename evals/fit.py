@@ -165,7 +165,9 @@ def fit_list(examples: list[Example]) -> Logistic | None:
         if ex.trace.query.kind != "list" or not ex.answerable or ex.source != "bank":
             continue
         t = ex.trace
-        ex.lists = ex.answerer.list_candidates(t.query, t.terms, t.hits, t.decision.ranked, t.passage_dense, t.span_dense)
+        ex.lists = ex.answerer.list_candidates(
+            t.query, t.terms, t.hits, t.decision.ranked, t.passage_dense, t.span_dense
+        )
         for c in ex.lists:
             text = "\n".join(display(p.quote(s)) for p, s in c.items)
             rows.append(c.features)
@@ -174,6 +176,11 @@ def fit_list(examples: list[Example]) -> Logistic | None:
         return None
     y = np.array(labels)
     return _fit(np.array(rows), y, np.ones(len(y)), LIST_FEATURES)
+
+
+def answerable_probability(ex: Example, model: AnswerModel) -> float:
+    features = question_features(ex.trace.query, ex.trace.terms, ex.trace.decision.ranked)
+    return float(sigmoid(model.answerable.logit(features)))
 
 
 def replay(ex: Example, model: AnswerModel) -> tuple[bool, bool, int]:
@@ -205,7 +212,9 @@ def choose_thresholds(examples: list[Example], model: AnswerModel) -> tuple[Thre
     always = replace(always, list=float(list_t))
 
     probabilities = {
-        id(ex): float(sigmoid(model.answerable.logit(question_features(ex.trace.query, ex.trace.terms, ex.trace.decision.ranked))))
+        id(ex): float(
+            sigmoid(model.answerable.logit(question_features(ex.trace.query, ex.trace.terms, ex.trace.decision.ranked)))
+        )
         for ex in examples
     }
     cut = 1.0

@@ -2,6 +2,9 @@
 
 * ``FakeEmbedding``: a deterministic bag-of-words encoder for plumbing tests (never for
   the eval).
+* ``fake_answer_model``/``fake_settings``: the answerer that goes with it. The shipped fitted
+  model reads e5's similarities (about 0.8 ± 0.04), which a bag of words does not give, so
+  with the fake encoder it refuses nearly everything; plumbing tests use a hand-made one.
 * ``tiny_corpus``: the small Danish test documents in tests/resources/corpus, copied to
   a temporary folder so a test may change them.
 * ``real_index``: the real corpus indexed once per session with the real encoder
@@ -11,6 +14,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -26,6 +30,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from assistant.config import PROJECT_ROOT, Settings, load_settings
 from assistant.embed import VectorEmbedding
+from assistant.features import QUESTION_FEATURES, SPAN_FEATURES
+from assistant.model import AnswerModel, Logistic, Thresholds
 from assistant.textnorm import words
 
 RESOURCES = Path(__file__).parent / "resources"
@@ -55,6 +61,42 @@ class FakeEmbedding(VectorEmbedding):
 @pytest.fixture
 def fake_embed() -> FakeEmbedding:
     return FakeEmbedding()
+
+
+def _logistic(names: tuple[str, ...], weights: dict[str, float], intercept: float = 0.0) -> Logistic:
+    coef = np.array([weights.get(n, 0.0) for n in names])
+    return Logistic(names, np.zeros(len(names)), np.ones(len(names)), coef, intercept)
+
+
+@pytest.fixture
+def fake_answer_model() -> AnswerModel:
+    """An answerer for the fake encoder: spans ranked by lexical cover (then closeness);
+    answered when the best span's passage covers the question's known words and few of
+    its words are unknown to the corpus; lists as the neutral model picks them."""
+    neutral = AnswerModel.neutral()
+    return AnswerModel(
+        span=_logistic(SPAN_FEATURES, {"cov_prefix": 3.0, "dense": 1.0}),
+        answerable=_logistic(QUESTION_FEATURES, {"cov_context": 6.0, "unknown": -6.0}, -3.0),
+        list=neutral.list,
+        thresholds=Thresholds(answer=0.5, list=0.5, support=0.5),
+        meta={"note": "hand-made, for tests with the fake encoder"},
+    )
+
+
+@pytest.fixture
+def fake_answer_file(fake_answer_model: AnswerModel, tmp_path: Path) -> Path:
+    """``fake_answer_model`` as an answer model file (``answer.model_file``), for tests
+    that build the assistant through settings (the app's IndexService)."""
+    path = tmp_path / "fake-answerer.json"
+    path.write_text(json.dumps(fake_answer_model.to_dict()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def fake_settings(tiny_settings: Settings, fake_answer_file: Path) -> Settings:
+    """``tiny_settings`` answering with ``fake_answer_model``."""
+    answer = tiny_settings.answer.model_copy(update={"model_file": fake_answer_file})
+    return tiny_settings.model_copy(update={"answer": answer})
 
 
 @pytest.fixture

@@ -47,8 +47,8 @@ def _service(settings: Settings, embed, ingest=run_ingest) -> IndexService:  # t
 
 
 @pytest.fixture
-def service(tiny_settings: Settings, fake_embed) -> IndexService:  # type: ignore[no-untyped-def]
-    service = _service(tiny_settings, fake_embed)
+def service(fake_settings: Settings, fake_embed) -> IndexService:  # type: ignore[no-untyped-def]
+    service = _service(fake_settings, fake_embed)
     assert service.wait(60).phase == "ready"
     return service
 

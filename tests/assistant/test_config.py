@@ -27,7 +27,7 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     [
         ("ASSISTANT_PORT", "99999", "port"),
         ("ASSISTANT_RETRIEVAL__STEMMER", "klingon", "klingon"),
-        ("ASSISTANT_ANSWER__DENSE_FLOOR", "0.95", "dense_floor"),
+        ("ASSISTANT_ANSWER__MAX_LIST_ITEMS", "1", "max_list_items"),
     ],
 )
 def test_bad_values_are_config_errors_that_name_them(

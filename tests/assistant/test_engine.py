@@ -1,4 +1,9 @@
-"""The assistant over the tiny corpus with a fake encoder: answers carry exact quotes."""
+"""The assistant over the tiny corpus: answers carry exact quotes.
+
+Plumbing runs on the fake encoder with the hand-made answerer that suits it
+(``fake_answer_model``); what the shipped, fitted answerer decides (lists complete, absent
+things refused, OCR text found) runs on the real encoder, whose similarities it was
+fitted on."""
 
 from __future__ import annotations
 
@@ -6,16 +11,35 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
+from assistant.config import EmbeddingSettings, Settings
+from assistant.embed import VectorEmbedding, build_embed_model
 from assistant.engine import Assistant, build_assistant
 from assistant.errors import IndexNotBuiltError, QuestionError
+from assistant.model import AnswerModel
 from ingest.pipeline import run_ingest
 
 
 @pytest.fixture
-def tiny_assistant(tiny_settings: Settings, fake_embed) -> Assistant:  # type: ignore[no-untyped-def]
+def tiny_assistant(tiny_settings: Settings, fake_embed, fake_answer_model: AnswerModel) -> Assistant:  # type: ignore[no-untyped-def]
     run_ingest(tiny_settings, fake_embed)
-    return build_assistant(tiny_settings, fake_embed)
+    return build_assistant(tiny_settings, fake_embed, answer_model=fake_answer_model)
+
+
+@pytest.fixture(scope="module")
+def real_embed() -> VectorEmbedding:
+    return build_embed_model(EmbeddingSettings())
+
+
+@pytest.fixture
+def real_settings_tiny(tiny_settings: Settings, shared_cache: Path) -> Settings:
+    """The tiny corpus for the real encoder (and the shipped answerer)."""
+    return tiny_settings.model_copy(update={"embedding_cache": shared_cache})
+
+
+@pytest.fixture
+def real_tiny(real_settings_tiny: Settings, real_embed: VectorEmbedding) -> Assistant:
+    run_ingest(real_settings_tiny, real_embed)
+    return build_assistant(real_settings_tiny, real_embed)
 
 
 def _source(settings: Settings, source: str) -> str:
@@ -37,23 +61,21 @@ def test_every_citation_quotes_the_source_at_its_offsets(tiny_assistant: Assista
         assert markers == {c.n for c in answer.citations}
 
 
-def test_list_question_lists_every_item(tiny_assistant: Assistant) -> None:
-    answer = tiny_assistant.ask("Hvilke forsøg stopper 31/12-30?")
+def test_list_question_lists_every_item(real_tiny: Assistant) -> None:
+    answer = real_tiny.ask("Hvilke forsøg stopper 31/12-30?")
     assert answer.answered
     assert "Grus på stierne" in answer.answer and "Cykelparkering ved skolen" in answer.answer
 
 
-def test_a_question_about_something_absent_is_refused_with_nearby_passages(tiny_assistant: Assistant) -> None:
-    answer = tiny_assistant.ask("Hvad koster en ny motorvej til Aarhus i 2040?")
+def test_a_question_about_something_absent_is_refused_with_nearby_passages(real_tiny: Assistant) -> None:
+    answer = real_tiny.ask("Hvad koster en ny motorvej til Aarhus i 2040?")
     assert not answer.answered
     assert answer.answer.startswith("Det kan jeg ikke finde")
     assert answer.citations  # the nearest passages, shown as possibly relevant
 
 
-def test_ocr_text_is_found_through_its_repaired_form_and_quoted_as_is(tiny_assistant: Assistant) -> None:
-    answer = tiny_assistant.ask(
-        "Hvilke kommuner har været med i forsøget med cykelstier ifølge kommunernes evalueringer?"
-    )
+def test_ocr_text_is_found_through_its_repaired_form_and_quoted_as_is(real_tiny: Assistant) -> None:
+    answer = real_tiny.ask("Hvilke kommuner har været med i forsøget med cykelstier ifølge kommunernes evalueringer?")
     assert any("Leesg" in c.quote for c in answer.citations)  # quoted verbatim, found as "Læsø"
 
 
@@ -110,11 +132,12 @@ def test_an_index_from_another_version_is_refused_with_a_message(
         build_assistant(tiny_settings, fake_embed)
 
 
-def test_long_lists_say_how_many_items_were_left_out(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
-    run_ingest(tiny_settings, fake_embed)
-    short = tiny_settings.model_copy(update={"answer": tiny_settings.answer.model_copy(update={"max_list_items": 2})})
-    dias = tiny_settings.corpus_dir / "dias.txt"
+def test_long_lists_say_how_many_items_were_left_out(real_settings_tiny: Settings, real_embed: VectorEmbedding) -> None:
+    settings = real_settings_tiny
+    run_ingest(settings, real_embed)
+    short = settings.model_copy(update={"answer": settings.answer.model_copy(update={"max_list_items": 2})})
+    dias = settings.corpus_dir / "dias.txt"
     dias.write_text(dias.read_text(encoding="utf-8") + "Vejbump\n\nLysregulering\n\n", encoding="utf-8")
-    run_ingest(short, fake_embed)
-    answer = build_assistant(short, fake_embed).ask("Hvilke forsøg stopper 31/12-30?")
+    run_ingest(short, real_embed)
+    answer = build_assistant(short, real_embed).ask("Hvilke forsøg stopper 31/12-30?")
     assert "står 4 punkter" in answer.answer and "… og 2 punkter mere" in answer.answer

@@ -17,7 +17,7 @@ def test_missing_index(tiny_settings: Settings, fake_embed) -> None:  # type: ig
     assert not tiny_settings.chroma_dir.exists()  # asking never creates an empty index
 
 
-def test_corrupt_index_is_detected_and_rebuild_recovers(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
+def test_corrupt_index_is_detected_and_rebuild_recovers(tiny_settings: Settings, fake_embed, fake_answer_model) -> None:  # type: ignore[no-untyped-def]
     run_ingest(tiny_settings, fake_embed)
     sqlite = Path(tiny_settings.chroma_dir) / "chroma.sqlite3"
     sqlite.write_bytes(b"this is not a database" * 100)
@@ -26,4 +26,5 @@ def test_corrupt_index_is_detected_and_rebuild_recovers(tiny_settings: Settings,
     assert "python -m ingest --rebuild" in info.value.message
     report = run_ingest(tiny_settings, fake_embed, rebuild=True)
     assert len(report.added) == 4
-    assert build_assistant(tiny_settings, fake_embed).ask("Hvornår stopper forsøget med grus?").answered
+    rebuilt = build_assistant(tiny_settings, fake_embed, answer_model=fake_answer_model)
+    assert rebuilt.ask("Hvornår stopper forsøget med grus?").answered

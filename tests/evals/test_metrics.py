@@ -58,7 +58,7 @@ def test_load_qa_rejects_malformed_lines(tmp_path: Path) -> None:
 
 
 def test_the_shipped_qa_file_is_well_formed_and_covers_what_it_must() -> None:
-    items = metrics.load_qa(Path(__file__).parents[2] / "evals" / "qa.jsonl")
+    items = metrics.load_qa(Path(__file__).parents[2] / "evals" / "bank" / "test.jsonl")
     assert len(items) >= 40
     kinds = {item["kind"] for item in items}
     assert kinds == {"list", "fact", "number", "date", "refusal"}

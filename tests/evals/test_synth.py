@@ -125,7 +125,7 @@ def test_generated_documents_say_nothing_the_real_questions_ask_about() -> None:
     pool += [section_text(f, i) for f in FAMILIES for i in range(len(f.sections))]
     pool += [doc.text.split(NEEDLE_HEADING)[1].split("\n\n")[1] for doc in variants(495)]
     generated = metrics.norm("\n".join(pool))
-    items = metrics.load_qa(PROJECT_ROOT / "evals" / "qa.jsonl")
+    items = metrics.load_qa(PROJECT_ROOT / "evals" / "bank" / "dev.jsonl")
     answers = {alt for item in items for group in item["must_include"] for alt in group if len(alt) >= 7}
     assert len(answers) > 40
     found = [phrase for phrase in [*FORBIDDEN, *answers] if _occurrences(phrase, generated)]

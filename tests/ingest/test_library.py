@@ -22,9 +22,9 @@ QUESTION = "Hvornår stopper forsøget med grus på stierne?"
 
 
 @pytest.fixture
-def indexed(tiny_settings: Settings, fake_embed) -> Settings:  # type: ignore[no-untyped-def]
-    run_ingest(tiny_settings, fake_embed)
-    return tiny_settings
+def indexed(fake_settings: Settings, fake_embed) -> Settings:  # type: ignore[no-untyped-def]
+    run_ingest(fake_settings, fake_embed)
+    return fake_settings
 
 
 def _gist(settings: Settings, fake_embed) -> tuple:  # type: ignore[no-untyped-def]

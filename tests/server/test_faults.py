@@ -31,13 +31,16 @@ def _wait(condition: Callable[[], bool], seconds: float) -> None:
         time.sleep(0.1)
 
 
-def _server_settings(server: ChromaServer, corpus: Path, tmp_path: Path) -> Settings:
+def _server_settings(server: ChromaServer, corpus: Path, tmp_path: Path, model_file: Path | None = None) -> Settings:
+    """``model_file``: the answerer (``fake_answer_file`` for tests that need answers from the fake encoder)."""
+    answer = {"answer": {"model_file": model_file}} if model_file else {}
     return load_settings(
         corpus_dir=corpus,
         data_dir=tmp_path / "data",
         chroma_host="127.0.0.1",
         chroma_port=server.port,
         retrieval={"reload_seconds": 0},
+        **answer,
     )
 
 
@@ -67,11 +70,11 @@ def test_a_server_that_goes_away_gives_a_message_and_recovers(
 
 
 def test_start_up_waits_for_a_server_that_is_not_up_yet(
-    server: ChromaServer, tiny_corpus: Path, tmp_path: Path, fake_embed, monkeypatch
+    server: ChromaServer, tiny_corpus: Path, tmp_path: Path, fake_embed, fake_answer_file: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     import assistant.startup as startup
 
-    settings = _server_settings(server, tiny_corpus, tmp_path)
+    settings = _server_settings(server, tiny_corpus, tmp_path, fake_answer_file)
     run_ingest(settings, fake_embed)
     server.stop()
     monkeypatch.setattr(startup, "RETRY_SECONDS", 0.2)
@@ -182,11 +185,11 @@ def test_a_corrupt_data_folder_says_how_to_rebuild(tiny_settings: Settings, fake
 
 
 def test_an_instance_that_does_not_build_waits_for_the_operators_ingest(
-    server: ChromaServer, tiny_corpus: Path, tmp_path: Path, fake_embed, monkeypatch
+    server: ChromaServer, tiny_corpus: Path, tmp_path: Path, fake_embed, fake_answer_file: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     import assistant.startup as startup
 
-    settings = _server_settings(server, tiny_corpus, tmp_path).model_copy(deep=True)
+    settings = _server_settings(server, tiny_corpus, tmp_path, fake_answer_file).model_copy(deep=True)
     settings.app.build_index = False
     monkeypatch.setattr(startup, "RETRY_SECONDS", 0.2)
     service = IndexService(settings, run_ingest, corpus_sources, fake_embed)

@@ -1,0 +1,139 @@
+"""The answerer under hand-made models, over the tiny corpus with a fake encoder."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answer import MAYBE, NOT_FOUND
+from assistant.config import Settings
+from assistant.embed import VectorEmbedding
+from assistant.engine import Assistant, build_assistant
+from assistant.features import QUESTION_FEATURES, SPAN_FEATURES
+from assistant.model import AnswerModel, Logistic
+from assistant.schema import Answer
+from assistant.textnorm import display
+from ingest.pipeline import run_ingest
+
+
+def _logistic(names: tuple[str, ...], weights: dict[str, float], intercept: float = 0.0) -> Logistic:
+    coef = np.array([weights.get(n, 0.0) for n in names])
+    return Logistic(names, np.zeros(len(names)), np.ones(len(names)), coef, intercept)
+
+
+def _model(answerable: Logistic | None = None, **thresholds: float) -> AnswerModel:
+    """Spans ranked by lexical cover (then meaning); answerable when the best span covers
+    the question's known words (or by ``answerable``)."""
+    neutral = AnswerModel.neutral()
+    return replace(
+        neutral,
+        span=_logistic(SPAN_FEATURES, {"cov_prefix": 3.0, "dense": 1.0}),
+        answerable=answerable or _logistic(QUESTION_FEATURES, {"cov_context": 6.0, "unknown": -6.0}, -3.0),
+        thresholds=replace(neutral.thresholds, **{"answer": 0.5, "support": 0.5, **thresholds}),
+    )
+
+
+def _always(p_logit: float) -> Logistic:
+    return _logistic(QUESTION_FEATURES, {}, p_logit)
+
+
+Make = Callable[..., Assistant]
+
+
+@pytest.fixture
+def make(tiny_settings: Settings, fake_embed: VectorEmbedding) -> Make:
+    run_ingest(tiny_settings, fake_embed)
+
+    def build(model: AnswerModel, **answer: int) -> Assistant:
+        settings = tiny_settings.model_copy(update={"answer": tiny_settings.answer.model_copy(update=answer)})
+        return build_assistant(settings, fake_embed, answer_model=model)
+
+    return build
+
+
+def _check_citations(answer: Answer, corpus: Path) -> None:
+    for c in answer.citations:
+        text = (corpus / Path(c.source).name).read_bytes().decode("utf-8")
+        assert text[c.start : c.end] == c.quote, c
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)} == {c.n for c in answer.citations}
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+@pytest.mark.parametrize("question", ["Hvornår stopper forsøget med grus?", "Er forsøget med cykelstier forlænget?"])
+def test_the_answer_opens_with_the_top_ranked_span(make: Make, question: str) -> None:
+    trace = make(_model()).trace(question)
+    top = trace.decision.ranked[0]
+    assert trace.answer.answered
+    assert trace.answer.answer.startswith(f"{display(top.passage.quote(top.span))} [1]")
+    assert (trace.answer.citations[0].start, trace.answer.citations[0].end) == (top.span.start, top.span.end)
+
+
+def test_supporting_spans_never_come_from_another_table_row(make: Make) -> None:
+    assistant = make(_model(support=100.0), max_sentences=10)  # every span close enough but for its passage
+    tabel = next(s for s in assistant.documents if s.endswith("tabel.txt"))
+    trace = assistant.trace("Hvad viser evalueringen af forsøget med cykelstier?", sources=[tabel])
+    top = trace.decision.ranked[0].passage
+    assert {c.passage.id for c in trace.decision.ranked} - {top.id}  # other rows were candidates
+    assert trace.answer.answered and len(trace.answer.citations) > 1
+    for c in trace.answer.citations:
+        assert top.meta["start"] <= c.start <= c.end <= top.meta["end"], c.quote
+    for other_row in ("Lys på stierne", "gøres permanent", "Stier af grus"):
+        assert other_row not in trace.answer.answer
+
+
+def test_a_low_p_answerable_is_refused_citing_the_nearest_passages(make: Make, tiny_settings: Settings) -> None:
+    question = "Hvornår stopper forsøget med grus?"
+    assert make(_model(_always(5.0))).ask(question).answered  # the same question, believed
+    trace = make(_model(_always(-5.0)), nearby_passages=2).trace(question)
+    assert trace.answerable < 0.5
+    assert not trace.answer.answered
+    assert trace.answer.answer == f"{NOT_FOUND} {MAYBE} [1], [2]."
+    nearest: dict[str, tuple[str, int, int]] = {}  # the best span of each of the best passages
+    for c in trace.decision.ranked:
+        nearest.setdefault(c.passage.id, c.key)
+    assert [(c.source, c.start, c.end) for c in trace.answer.citations] == list(nearest.values())[:2]
+    _check_citations(trace.answer, tiny_settings.corpus_dir)
+
+
+def test_every_quote_is_the_source_text_and_markers_match_citations(make: Make, tiny_settings: Settings) -> None:
+    assistant = make(_model())
+    for question in (
+        "Hvornår stopper forsøget med grus på stierne?",
+        "Hvad viser evalueringen af cykelstier i byen?",
+        "Hvem måler antallet af uheld?",
+        "Hvilke forsøg stopper 31/12-30?",
+        "Hvad koster en ny motorvej til Aarhus i 2040?",
+    ):
+        answer = assistant.ask(question)
+        assert answer.citations, question
+        _check_citations(answer, tiny_settings.corpus_dir)
+
+
+@pytest.mark.parametrize(
+    ("question", "typed"),
+    [
+        ("Er forsøget med cykelstier forlænget?", "Er forsoget med cykelstier forlaenget?"),
+        ("Er forsøget med cykelstier forlænget?", "Er forsoget med cykelstjer forlanget?"),
+        ("Hvornår stopper forsøget med grus?", "Hvornaar stopper forsoget med gruus?"),
+    ],
+)
+def test_a_misspelt_question_word_does_not_turn_an_answer_into_a_refusal(make: Make, question: str, typed: str) -> None:
+    assistant = make(_model())
+    right, wrong = assistant.ask(question), assistant.ask(typed)
+    assert right.answered
+    assert wrong.answered
+    assert wrong.citations[0].quote == right.citations[0].quote
+
+
+@pytest.mark.parametrize("logit", [None, 5.0, -5.0])
+def test_nonsense_and_stop_word_questions_never_raise(make: Make, tiny_settings: Settings, logit: float | None) -> None:
+    assistant = make(_model(None if logit is None else _always(logit)))
+    for question in ("1=1", "??? 42 !!", "Hvad er det?", "hvornaar og hvor", "What is it?"):
+        answer = assistant.ask(question)
+        assert answer.answered or answer.answer.startswith(NOT_FOUND), question
+        _check_citations(answer, tiny_settings.corpus_dir)
