@@ -122,7 +122,7 @@ class Answerer:
             return Decision(*self._refuse(ranked), answerable, ranked, best_list)
         if best_list is not None and best_list.probability >= self.model.thresholds.list:
             return Decision(*self._list(best_list), answerable, ranked, best_list)
-        return Decision(*self._sentences(ranked), answerable, ranked, best_list)
+        return Decision(*self._sentences(ranked, query.kind == "list"), answerable, ranked, best_list)
 
     # -- lists -----------------------------------------------------------------------
     def list_candidates(
@@ -214,8 +214,12 @@ class Answerer:
         return "\n".join(lines), True, draft.citations()
 
     # -- sentences -------------------------------------------------------------------
-    def _sentences(self, ranked: list[Candidate]) -> tuple[str, bool, list[Citation]]:
-        """The best span first, then spans of its passage rated nearly as well, in reading order."""
+    def _sentences(self, ranked: list[Candidate], many: bool = False) -> tuple[str, bool, list[Citation]]:
+        """The best span first, then spans of its passage rated nearly as well, in reading
+        order; for a list question (``many``) the band and the number of spans are wider,
+        since its answer is often several sentences of one passage that no list holds."""
+        band = self.model.thresholds.list_support if many else self.model.thresholds.support
+        most = self.settings.max_list_items if many else self.settings.max_sentences
         best = ranked[0]
         items = self._introduced(best)
         listed = {(s.start, s.end) for s in items}
@@ -223,9 +227,9 @@ class Answerer:
             c
             for c in ranked[1:]
             if c.passage.id == best.passage.id
-            and c.score >= best.score - self.model.thresholds.support
+            and c.score >= best.score - band
             and (c.span.start, c.span.end) not in listed
-        ][: self.settings.max_sentences - 1]
+        ][: most - 1]
         order = [best, *sorted(support, key=lambda c: c.span.start)]
         draft = Draft()
         parts = []

@@ -151,18 +151,18 @@ class EvalSettings(BaseModel):
     qa_file: Path = Path("evals/bank/test.jsonl")
     reports_dir: Path = Path("reports")
     recall_k: int = Field(5, gt=0)
-    # bank test split, measured 0.469 / 0.246 / 1.000 / 0.699 / 0.182 / 0.462 / 0.051
-    min_answer_accuracy: float = Field(0.44, ge=0, le=1)
-    min_list_complete: float = Field(0.20, ge=0, le=1)
+    # bank test split, measured 0.497 / 0.333 / 1.000 / 0.710 / 0.091 / 0.481 / 0.034
+    min_answer_accuracy: float = Field(0.47, ge=0, le=1)
+    min_list_complete: float = Field(0.29, ge=0, le=1)
     min_verbatim: float = Field(1.0, ge=0, le=1)
-    min_cited_right_document: float = Field(0.65, ge=0, le=1)
-    min_refusal_accuracy: float = Field(0.13, ge=0, le=1)
-    min_perturbed_accuracy: float = Field(0.43, ge=0, le=1)
-    max_wrongly_refused: float = Field(0.08, ge=0, le=1)
-    # external sample (python -m evals external --sample), measured 0.722 / 0.048 / 0.585 / 246
-    min_external_contains_gold: float = Field(0.69, ge=0, le=1)
-    max_external_wrongly_refused: float = Field(0.07, ge=0, le=1)
-    min_external_left_out_refused: float = Field(0.50, ge=0, le=1)
+    min_cited_right_document: float = Field(0.67, ge=0, le=1)
+    min_refusal_accuracy: float = Field(0.04, ge=0, le=1)
+    min_perturbed_accuracy: float = Field(0.45, ge=0, le=1)
+    max_wrongly_refused: float = Field(0.06, ge=0, le=1)
+    # external sample (python -m evals external --sample), measured 0.739 / 0.038 / 0.976 / 260
+    min_external_contains_gold: float = Field(0.71, ge=0, le=1)
+    max_external_wrongly_refused: float = Field(0.06, ge=0, le=1)
+    min_external_left_out_refused: float = Field(0.90, ge=0, le=1)
     max_median_answer_chars: float = Field(300, gt=0)
 
 

@@ -40,10 +40,10 @@ SPAN_FEATURES = (
     "cov_neighbours", "missing", "novelty", "length", "position", "first", "item", "title",
     "cov_gap", "cov_context_gap", "dense_over_passage",
     "has_number", "has_date", "has_name", "number_wanted", "date_wanted", "name_wanted", "reason_wanted",
-    "list_wanted",
+    "list_wanted", "english_dense", "english_cov",
 )  # fmt: skip
 QUESTION_FEATURES = (
-    "top", "margin", "dense", "passage_dense", "cov_context", "missing", "unknown", "terms", "type_ok",
+    "top", "margin", "dense", "passage_dense", "cov_context", "missing", "unknown", "terms", "type_ok", "english",
 )  # fmt: skip
 LIST_FEATURES = ("heading_dense", "heading_cov", "head_match", "best_item", "rank", "items", "table", "sentence_top")
 
@@ -64,7 +64,7 @@ class Candidate:
     index: int  # the span's position in its passage
     rank: int  # the passage's position in the fused ranking
     features: np.ndarray
-    score: float = 0.0  # the fitted model's logit
+    score: float = 0.0  # the fitted ranker's score (higher: more likely holds the answer)
 
     @property
     def span(self) -> Span:
@@ -241,6 +241,8 @@ def span_candidates(
                         wanted["who"] * facts.has_name,
                         wanted["why"] * facts.has_reason,
                         wanted["list"] * (span.kind in ("item", "title")),
+                        0.0,  # english_dense, below
+                        0.0,  # english_cov, below
                     ],
                 )
             )
@@ -254,6 +256,10 @@ def span_candidates(
     matrix[:, col["cov_gap"]] = matrix[:, col["cov_prefix"]] - matrix[:, col["cov_prefix"]].max()
     matrix[:, col["cov_context_gap"]] = matrix[:, col["cov_context"]] - matrix[:, col["cov_context"]].max()
     matrix[:, col["dense_over_passage"]] = matrix[:, col["dense"]] - matrix[:, col["passage_dense"]]
+    # An English question shares few words with Danish documents: closeness in meaning
+    # must count for more there, word overlap for less.
+    matrix[:, col["english_dense"]] = float(query.english) * matrix[:, col["dense_gap"]]
+    matrix[:, col["english_cov"]] = float(query.english) * matrix[:, col["cov_context"]]
     return [Candidate(p, i, rank, matrix[k]) for k, (p, i, rank, _) in enumerate(rows)]
 
 
@@ -262,7 +268,7 @@ def question_features(query: Query, query_terms: list[Term], ranked: list[Candid
     total = sum(t.rarity for t in query_terms)
     unknown = sum(t.rarity for t in query_terms if not t.known) / total if total else 1.0
     if not ranked:
-        return np.array([-10.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown, len(query_terms), 0.0])
+        return np.array([-10.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown, len(query_terms), 0.0, float(query.english)])
     best = ranked[0]
     f = dict(zip(SPAN_FEATURES, best.features, strict=True))
     margin = best.score - ranked[1].score if len(ranked) > 1 else 5.0
@@ -283,5 +289,6 @@ def question_features(query: Query, query_terms: list[Term], ranked: list[Candid
             unknown,
             math.log1p(len(query_terms)),
             type_ok,
+            float(query.english),
         ]
     )

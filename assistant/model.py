@@ -60,6 +60,7 @@ class Thresholds:
     answer: float  # refuse below this P(answerable)
     list: float  # answer with the list at or above this P(list)
     support: float  # a further span of the same passage joins the answer when it scores this close to the best
+    list_support: float = 0.0  # the same for a list question answered in sentences
 
 
 @dataclass(frozen=True)
