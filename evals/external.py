@@ -22,7 +22,6 @@ documents it was not tuned on.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
 from pathlib import Path
@@ -186,13 +185,7 @@ def load_questions(set_dir: Path, names: list[str]) -> list[dict[str, Any]]:
     """The set's questions, each with its ``split``; a malformed line raises ValueError."""
     path = set_dir / "questions.jsonl"
     items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{number}: ikke gyldig JSON ({exc.msg})") from exc
+    for number, item in metrics.read_jsonl(path):
         if not isinstance(item, dict) or _QUESTION_FIELDS - set(item):
             raise ValueError(f"{path}:{number}: mangler et af felterne {sorted(_QUESTION_FIELDS)}")
         if item["context_file"] not in names:

@@ -14,16 +14,23 @@ def norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def load_qa(path: Path) -> list[dict[str, Any]]:
-    """The QA items of a JSONL file; a malformed line raises ValueError naming it."""
-    items = []
+def read_jsonl(path: Path) -> list[tuple[int, Any]]:
+    """(line number, parsed value) of every non-blank line; bad JSON raises ValueError naming the line."""
+    out = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            out.append((number, json.loads(line)))
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{number}: ikke gyldig JSON ({exc.msg})") from exc
+    return out
+
+
+def load_qa(path: Path) -> list[dict[str, Any]]:
+    """The QA items of a JSONL file; a malformed line raises ValueError naming it."""
+    items = []
+    for number, item in read_jsonl(path):
         missing = {"id", "question", "kind", "must_include", "sources"} - set(item)
         if missing:
             raise ValueError(f"{path}:{number}: mangler felterne {sorted(missing)}")
