@@ -109,9 +109,9 @@ class Answerer:
         span_dense: dict[tuple[str, int, int], float],
     ) -> Decision:
         ranked = self.rank(candidates)
-        if not any(any(c.isalpha() for c in group.word) for group in query.groups):
-            # "1=1", "??? 42 !!": no word to look for, only numbers or signs; whatever a
-            # number happens to match is no answer to it
+        if not any(c.isalpha() for c in query.text):
+            # "1=1", "??? 42 !!": not a word, only numbers and signs; whatever a number
+            # happens to match is no answer to it
             return Decision(*self._refuse([]), 0.0, ranked)
         answerable = float(sigmoid(self.model.answerable.logit(question_features(query, query_terms, ranked))))
         best_list = None

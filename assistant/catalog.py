@@ -21,10 +21,13 @@ from assistant.store import DocumentRecord, Span, passage_spans
 from assistant.textnorm import search_text, term, terms
 
 MIN_PART = 5  # shortest word part a compound is split into
-# Typo tolerance by term length: one edit from 4 letters, two from 8 (the usual choice of
-# spelling correctors such as Elasticsearch's "AUTO" fuzziness).
-FUZZY_MIN = 4
-FUZZY_TWO = 8
+# Typo tolerance by the length of the (stemmed, folded) term: one edit from 5 letters, two
+# from 9, and never in the first letter. Stems are shorter than words, so this is stricter
+# than Elasticsearch's "AUTO" fuzziness on words (one edit from 3, two from 6): a looser
+# rule turned words no document uses into unrelated ones ("kroner" -> "grøn", "dansk" ->
+# "vanskelig"), which made questions the documents cannot answer look answerable.
+FUZZY_MIN = 5
+FUZZY_TWO = 9
 
 
 @dataclass
@@ -151,11 +154,15 @@ class Catalog:
         if len(term) < FUZZY_MIN or any(c.isdigit() for c in term) or not self._vocab:
             # numbers and date tokens ("dato20211231") are facts, not spellings
             return None
-        if term not in self._corrections:
-            if len(self._corrections) > 50_000:  # questions are unbounded; the cache is not
-                self._corrections.clear()
-            limit = 2 if len(term) >= FUZZY_TWO else 1
-            found = process.extract(term, self._vocab, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
-            best = min(found, key=lambda f: (f[1], -self.df[f[0]]), default=None)
-            self._corrections[term] = best[0] if best else None
-        return self._corrections[term]
+        cached = self._corrections.get(term, "")
+        if cached != "":
+            return cached
+        limit = 2 if len(term) >= FUZZY_TWO else 1
+        found = process.extract(term, self._vocab, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
+        found = [f for f in found if f[0][:1] == term[:1]]
+        best = min(found, key=lambda f: (f[1], -self.df[f[0]]), default=None)
+        corrected = best[0] if best else None
+        if len(self._corrections) > 50_000:  # questions are unbounded; the cache is not
+            self._corrections = {}  # a new dict: a reader of the old one is not disturbed
+        self._corrections[term] = corrected
+        return corrected

@@ -43,7 +43,8 @@ SPAN_FEATURES = (
     "list_wanted", "english_dense", "english_cov",
 )  # fmt: skip
 QUESTION_FEATURES = (
-    "top", "margin", "dense", "passage_dense", "cov_context", "missing", "unknown", "terms", "type_ok", "english",
+    "top", "margin", "dense", "passage_dense", "cov_context", "missing", "unknown", "terms", "type_ok",
+    "unknown_danish",
 )  # fmt: skip
 LIST_FEATURES = ("heading_dense", "heading_cov", "head_match", "best_item", "rank", "items", "table", "sentence_top")
 
@@ -268,7 +269,8 @@ def question_features(query: Query, query_terms: list[Term], ranked: list[Candid
     total = sum(t.rarity for t in query_terms)
     unknown = sum(t.rarity for t in query_terms if not t.known) / total if total else 1.0
     if not ranked:
-        return np.array([-10.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown, len(query_terms), 0.0, float(query.english)])
+        danish = 0.0 if query.english else unknown
+        return np.array([-10.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown, math.log1p(len(query_terms)), 0.0, danish])
     best = ranked[0]
     f = dict(zip(SPAN_FEATURES, best.features, strict=True))
     margin = best.score - ranked[1].score if len(ranked) > 1 else 5.0
@@ -289,6 +291,8 @@ def question_features(query: Query, query_terms: list[Term], ranked: list[Candid
             unknown,
             math.log1p(len(query_terms)),
             type_ok,
-            float(query.english),
+            # words the corpus never uses say more in a Danish question than in an English
+            # one, whose words a Danish corpus lacks anyway
+            0.0 if query.english else unknown,
         ]
     )

@@ -44,8 +44,10 @@ class Lexicon:
             return cls()
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"Ordlisten {path} kan ikke læses: {exc}") from exc
-        groups = raw.get("synonyms", {}).get("groups", [])
-        glossary = raw.get("english", {})
+        synonyms_table, glossary = raw.get("synonyms", {}), raw.get("english", {})
+        if not isinstance(synonyms_table, dict):
+            raise ConfigError(f"Ordlisten {path}: [synonyms] skal være en tabel med groups = [...].")
+        groups = synonyms_table.get("groups", [])
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise ConfigError(f"Ordlisten {path}: [synonyms] groups skal være en liste af tekster.")
         if not isinstance(glossary, dict) or not all(isinstance(v, str) for v in glossary.values()):

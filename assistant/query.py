@@ -61,13 +61,14 @@ DANISH_MARKERS = frozenset(
     "hvilke hvilket hvem hvornår hvorfor hvordan hvad hvor og er det der til af med som på blev".split()
 )
 
-# Question words, matched on the folded question with æ/ø/å also typed as ae/oe/aa or a/o.
+# Question words, matched on the folded question, with æ/ø/å also typed as ae/oe/aa or a/o,
+# except "nævn" typed "navn", which is another word.
 _KINDS = (
     ("number", re.compile(r"\b(hvor (mange|meget|stor|lang tid)|antal(let)?|how (many|much|long)|what number)\b")),
     ("date", re.compile(r"\b(hvorn(å|aa|a)r|hvilken dato|hvilket (å|aa|a)r|when|what date|what year|which year)\b")),
-    ("list", re.compile(r"\b(hvilke|n(æ|ae|a)vn|list|oplist|which|what are the|name the)\b")),
+    ("list", re.compile(r"\b(hvilke|n(æ|ae)vn|list|oplist|which|what are the|name the)\b")),
     ("why", re.compile(r"\b(hvorfor|begrundelse(n)?|(å|aa|a)rsag(en)?|why|reason)\b")),
-    ("who", re.compile(r"\b(hvem|who|whom|hvilken kommune|which municipality)\b")),
+    ("who", re.compile(r"\b(hvem|who|whom)\b")),
 )
 
 

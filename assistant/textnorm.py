@@ -150,7 +150,12 @@ def search_text(text: str) -> str:
     return " ".join(tokens + date_tokens(folded))
 
 
-_STOP_SKELETONS = frozenset(skeleton(w) for w in STOPWORDS if len(w) > 2)
+# Stop words with æ/ø/å typed as ae/oe/aa ("hvornaar", "naevn"), and as a/o when the word
+# is long enough not to become another word (short ones do: "navn", "far", "star").
+_DANISH_STOPS = [w for w in STOPWORDS if any(c in "æøå" for c in w)]
+_STOP_SKELETONS = frozenset(w.replace("æ", "ae").replace("ø", "oe").replace("å", "aa") for w in _DANISH_STOPS) | {
+    skeleton(w) for w in _DANISH_STOPS if len(w) >= 6
+}
 
 
 @lru_cache(maxsize=4)
@@ -159,7 +164,7 @@ def stemmer(language: str = "danish") -> Stemmer.Stemmer:
 
 
 def is_content(token: str) -> bool:
-    return token not in STOPWORDS and skeleton(token) not in _STOP_SKELETONS and (len(token) > 1 or token.isdigit())
+    return token not in STOPWORDS and token not in _STOP_SKELETONS and (len(token) > 1 or token.isdigit())
 
 
 def terms(search: str, language: str = "danish") -> list[str]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from statistics import median
@@ -35,13 +35,14 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from assistant.answer import Answerer, ListCandidate
+from assistant.answer import Answerer
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.engine import Assistant, Trace, build_assistant
 from assistant.features import LIST_FEATURES, QUESTION_FEATURES, SPAN_FEATURES, question_features
 from assistant.model import DEFAULT_FILE, AnswerModel, Logistic, Thresholds, sigmoid
 from assistant.textnorm import display
 from evals import metrics
+from evals.external import contains_gold, golds
 from evals.perturb import perturbed
 
 logger = logging.getLogger(__name__)
@@ -64,12 +65,11 @@ class Example:
     answerable: bool
     trace: Trace
     answerer: Answerer
-    lists: list[ListCandidate] = field(default_factory=list)
 
     def correct(self, text: str) -> bool:
         if self.source == "bank":
             return all(metrics.group_found(text, g) for g in self.item["must_include"])
-        return any(metrics.norm(g) in metrics.norm(text) for g in _golds(self.item))
+        return contains_gold(text, golds(self.item))
 
     def span_label(self, passage_source: str, quote: str) -> bool:
         if self.source == "bank":
@@ -78,15 +78,11 @@ class Example:
             return any(metrics.group_found(display(quote), g) for g in self.item["must_include"])
         if Path(passage_source).name != self.item["context_file"]:
             return False
-        return any(metrics.norm(g) in metrics.norm(display(quote)) for g in _golds(self.item))
-
-
-def _golds(item: dict[str, Any]) -> list[str]:
-    return [g for g in [item["answer"], *item.get("alt_answers", [])] if g.strip()]
+        return contains_gold(display(quote), golds(self.item))
 
 
 def bank_items(path: Path = BANK_DEV) -> list[dict[str, Any]]:
-    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = metrics.load_qa(path)
     extra = perturbed(items)
     rng = random.Random(0)
     by_item: dict[str, list[dict[str, Any]]] = {}
@@ -131,6 +127,8 @@ def fit_span(examples: list[Example]) -> Logistic:
         ys = np.array([ex.span_label(c.passage.meta["source"], c.passage.quote(c.span)) for c in cands], dtype=bool)
         if ys.any() and not ys.all():  # retrieval missed it, or nothing to tell apart
             per_question.append((ex.source, np.stack([c.features for c in cands]), ys))
+    if not per_question:
+        raise ValueError("ingen dev-spørgsmål har både et svar-udsnit og et andet udsnit at skelne fra")
     scaler = StandardScaler().fit(np.vstack([x for _, x, _ in per_question]))
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     weights = _balanced([source for source, _, _ in per_question])
@@ -196,6 +194,8 @@ def choose_thresholds(examples: list[Example], model: AnswerModel) -> tuple[Thre
     always = replace(model.thresholds, answer=0.0)
 
     def accuracy(th: Thresholds, exs: list[Example]) -> tuple[float, float]:
+        if not exs:
+            return 0.0, 0.0
         results = [replay(ex, replace(model, thresholds=th)) for ex in exs]
         facts = [n for ex, (_, _, n) in zip(exs, results, strict=True) if ex.item.get("kind", "fact") != "list"]
         return sum(c for _, c, _ in results) / len(results), median(facts) if facts else 0.0
@@ -217,12 +217,7 @@ def choose_thresholds(examples: list[Example], model: AnswerModel) -> tuple[Thre
     list_t = min(t for t, v in list_scores.items() if v == best_list)  # the lowest of the best: lists are complete
     always = replace(always, list=float(list_t))
 
-    probabilities = {
-        id(ex): float(
-            sigmoid(model.answerable.logit(question_features(ex.trace.query, ex.trace.terms, ex.trace.decision.ranked)))
-        )
-        for ex in examples
-    }
+    probabilities = {id(ex): answerable_probability(ex, model) for ex in examples}
     cut = 1.0
     for source in {ex.source for ex in answerable}:
         ps = sorted(probabilities[id(ex)] for ex in answerable if ex.source == source)
@@ -251,11 +246,14 @@ def fit(settings: Settings, external_set: Path | None, out: Path = DEFAULT_FILE)
     assistant = build_assistant(settings, answer_model=start)
     examples = collect(assistant, bank_items(), "bank")
     if external_set is not None:
-        from evals.external import external_assistant
+        from evals.external import article_split, default_leave_out, external_assistant, set_articles
 
-        ext, answerable, left = external_assistant(settings, external_set, answer_model=start)
-        dev = [i for i in answerable + left if i["split"] == "dev"]
-        examples += collect(ext, dev, "external")
+        # a corpus of the dev articles only: the test articles shape nothing (not even IDF)
+        names = set_articles(external_set)
+        dev_articles = [n for n in names if article_split(n) == "dev"]
+        dev_left = [n for n in default_leave_out(names) if n in dev_articles]
+        ext, answerable, left = external_assistant(settings, external_set, dev_articles, dev_left, answer_model=start)
+        examples += collect(ext, answerable + left, "external")
     span = fit_span(examples)
     model = replace(start, span=span)
     rescore(examples, model)

@@ -70,7 +70,9 @@ def test_a_question_word_typed_without_danish_letters_is_still_a_stop_word() -> 
 def test_the_question_kind_does_not_depend_on_how_danish_letters_are_typed(question: str) -> None:
     digraphs = question.translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae"}))
     plain = question.translate(str.maketrans({"æ": "a", "ø": "o", "å": "a", "Æ": "A"}))
-    assert parse(question, 1000).kind == parse(digraphs, 1000).kind == parse(plain, 1000).kind != "fact"
+    assert parse(question, 1000).kind == parse(digraphs, 1000).kind != "fact"
+    if not question.startswith("Nævn"):  # "Navn" is another word: "Navn forsøgene" is no list request
+        assert parse(plain, 1000).kind == parse(question, 1000).kind
 
 
 def test_how_long_has_one_kind_however_it_is_typed() -> None:
@@ -92,14 +94,16 @@ def test_correct_returns_a_known_term_unchanged(catalog: Catalog) -> None:
 def test_correct_maps_a_one_letter_typo_to_the_index_term(catalog: Catalog) -> None:
     assert "grus" in catalog.df
     assert catalog.correct("gruus") == "grus"  # one letter doubled
-    assert catalog.correct("grud") == "grus"  # one letter replaced
+    assert catalog.correct("grud") is None  # a four-letter term is too short to guess at
 
 
 def test_correct_allows_two_edits_in_a_long_word(catalog: Catalog) -> None:
     stem = terms(search_text("punkteringer"))[0]
     assert len(stem) >= 8
-    typo = stem[:2] + stem[3:-1]  # two letters dropped
+    assert len(stem) >= 9
+    typo = stem[:3] + "x" + stem[4:-1] + "y"  # two letters replaced, the first one kept
     assert catalog.correct(typo) == stem
+    assert catalog.correct("q" + stem[1:]) is None  # never in the first letter
 
 
 def test_correct_returns_none_for_a_far_word(catalog: Catalog) -> None:
