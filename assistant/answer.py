@@ -23,10 +23,8 @@ import numpy as np
 
 from assistant.catalog import Catalog, Passage
 from assistant.config import AnswerSettings
-from assistant.features import LIST_FEATURES, Candidate, Term, coverage, match, question_features
+from assistant.features import LIST_FEATURES, Candidate, Evidence, coverage, match, question_features
 from assistant.model import AnswerModel, sigmoid
-from assistant.query import Query
-from assistant.retrieve import Hit
 from assistant.schema import Citation
 from assistant.store import Span
 from assistant.textnorm import display, ends_sentence, fold, search_text, terms
@@ -99,24 +97,17 @@ class Answerer:
                 c.score = float(s)
         return sorted(candidates, key=lambda c: c.score, reverse=True)
 
-    def answer(
-        self,
-        query: Query,
-        query_terms: list[Term],
-        hits: list[Hit],
-        candidates: list[Candidate],
-        passage_dense: dict[str, float],
-        span_dense: dict[tuple[str, int, int], float],
-    ) -> Decision:
+    def answer(self, evidence: Evidence, candidates: list[Candidate]) -> Decision:
+        query = evidence.query
         ranked = self.rank(candidates)
         if not any(c.isalpha() for c in query.text):
             # "1=1", "??? 42 !!": not a word, only numbers and signs; whatever a number
             # happens to match is no answer to it
             return Decision(*self._refuse([]), 0.0, ranked)
-        answerable = float(sigmoid(self.model.answerable.logit(question_features(query, query_terms, ranked))))
+        answerable = float(sigmoid(self.model.answerable.logit(question_features(query, evidence.terms, ranked))))
         best_list = None
         if query.kind == "list" and ranked:
-            lists = self.list_candidates(query, query_terms, hits, ranked, passage_dense, span_dense)
+            lists = self.list_candidates(evidence, ranked)
             best_list = max(lists, key=lambda c: c.probability, default=None)
         if answerable < self.model.thresholds.answer or not ranked:
             return Decision(*self._refuse(ranked), answerable, ranked, best_list)
@@ -125,21 +116,14 @@ class Answerer:
         return Decision(*self._sentences(ranked, query.kind == "list"), answerable, ranked, best_list)
 
     # -- lists -----------------------------------------------------------------------
-    def list_candidates(
-        self,
-        query: Query,
-        query_terms: list[Term],
-        hits: list[Hit],
-        ranked: list[Candidate],
-        passage_dense: dict[str, float],
-        span_dense: dict[tuple[str, int, int], float],
-    ) -> list[ListCandidate]:
+    def list_candidates(self, evidence: Evidence, ranked: list[Candidate]) -> list[ListCandidate]:
         """Every list a retrieved passage holds or belongs to, with its signals and P(list)."""
+        query, passage_dense, span_dense = evidence.query, evidence.passage_dense, evidence.span_dense
         span_score = {c.key: c.score for c in ranked}
         floor = ranked[-1].score
         out: list[ListCandidate] = []
         seen: set[tuple[str, tuple[int, int]]] = set()
-        for rank, hit in enumerate(hits):
+        for rank, hit in enumerate(evidence.hits):
             passage = self.catalog.passages[hit.passage_id]
             for heading, items in self._lists_of(passage):
                 key = (passage.meta["source"], (items[0][1].start, items[-1][1].end))
@@ -153,7 +137,7 @@ class Answerer:
                 features = np.array(
                     [
                         span_dense.get((passage.meta["source"], heading.start, heading.end), own) if heading else own,
-                        coverage(query_terms, head_terms),
+                        coverage(evidence.terms, head_terms),
                         float(match(query.head, head_terms | passage.title_terms, True)) if query.head else 0.5,
                         max(scores),
                         1.0 / (1.0 + rank),

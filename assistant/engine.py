@@ -16,7 +16,7 @@ from assistant.catalog import Catalog
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.embed import VectorEmbedding, build_embed_model, model_slug
 from assistant.errors import IndexNotBuiltError, QuestionError
-from assistant.features import Term, resolve_terms, span_candidates
+from assistant.features import Evidence, resolve_terms, span_candidates
 from assistant.lexicon import Lexicon
 from assistant.model import DEFAULT_FILE, AnswerModel
 from assistant.retrieve import BM25Retriever, DenseRetriever, Hit, HybridRetriever
@@ -44,12 +44,16 @@ class Trace:
     """An answer with what produced it (for evaluation and calibration)."""
 
     answer: Answer
-    query: questions.Query
-    hits: list[Hit]
-    terms: list[Term]
+    evidence: Evidence
     decision: Decision
-    passage_dense: dict[str, float]
-    span_dense: dict[tuple[str, int, int], float]
+
+    @property
+    def query(self) -> questions.Query:
+        return self.evidence.query
+
+    @property
+    def hits(self) -> list[Hit]:
+        return self.evidence.hits
 
     @property
     def answerable(self) -> float:
@@ -131,8 +135,9 @@ class Assistant:
         passage_dense = view.vectors.similarity([p.id for p in passages], vector)
         lap("spans")
         terms = resolve_terms(query, view.catalog)
+        evidence = Evidence(query, terms, hits, passage_dense, span_dense)
         candidates = span_candidates(query, terms, hits, view.catalog, passage_dense, span_dense)
-        decision = view.answerer.answer(query, terms, hits, candidates, passage_dense, span_dense)
+        decision = view.answerer.answer(evidence, candidates)
         lap("answer")
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         answer = Answer(
@@ -142,7 +147,7 @@ class Assistant:
             citations=decision.citations,
             timings_ms=timings,
         )
-        return Trace(answer, query, hits, terms, decision, passage_dense, span_dense)
+        return Trace(answer, evidence, decision)
 
     def refresh(self, force: bool = False) -> bool:
         """Reload the view if the index changed since it was read (checked at most every

@@ -59,6 +59,17 @@ class Term:
     rarity: float = 0.0  # IDF, also for an unknown word (as rare as a word can be)
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What retrieval found for one question, as the answerer reads it."""
+
+    query: Query
+    terms: list[Term]
+    hits: list[Hit]
+    passage_dense: dict[str, float]  # cosine of each retrieved passage to the question
+    span_dense: dict[tuple[str, int, int], float]  # ... of each of their spans, by (source, start, end)
+
+
 @dataclass
 class Candidate:
     passage: Passage

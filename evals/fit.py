@@ -152,7 +152,9 @@ def rescore(examples: list[Example], model: AnswerModel) -> None:
 
 
 def fit_answerable(examples: list[Example]) -> Logistic:
-    x = np.array([question_features(ex.trace.query, ex.trace.terms, ex.trace.decision.ranked) for ex in examples])
+    x = np.array(
+        [question_features(ex.trace.query, ex.trace.evidence.terms, ex.trace.decision.ranked) for ex in examples]
+    )
     y = np.array([ex.answerable for ex in examples])
     return _fit(x, y, _balanced([f"{ex.source}{ex.answerable}" for ex in examples]), QUESTION_FEATURES)
 
@@ -162,11 +164,7 @@ def fit_list(examples: list[Example]) -> Logistic | None:
     for ex in examples:
         if ex.trace.query.kind != "list" or not ex.answerable or ex.source != "bank":
             continue
-        t = ex.trace
-        ex.lists = ex.answerer.list_candidates(
-            t.query, t.terms, t.hits, t.decision.ranked, t.passage_dense, t.span_dense
-        )
-        for c in ex.lists:
+        for c in ex.answerer.list_candidates(ex.trace.evidence, ex.trace.decision.ranked):
             text = "\n".join(display(p.quote(s)) for p, s in c.items)
             rows.append(c.features)
             labels.append(ex.correct(text))
@@ -177,15 +175,14 @@ def fit_list(examples: list[Example]) -> Logistic | None:
 
 
 def answerable_probability(ex: Example, model: AnswerModel) -> float:
-    features = question_features(ex.trace.query, ex.trace.terms, ex.trace.decision.ranked)
+    features = question_features(ex.trace.query, ex.trace.evidence.terms, ex.trace.decision.ranked)
     return float(sigmoid(model.answerable.logit(features)))
 
 
 def replay(ex: Example, model: AnswerModel) -> tuple[bool, bool, int]:
     """(answered, correct, answer length) of the real answerer with ``model``."""
-    t = ex.trace
     answerer = Answerer(ex.answerer.catalog, ex.answerer.settings, model)
-    d = answerer.answer(t.query, t.terms, t.hits, list(t.decision.ranked), t.passage_dense, t.span_dense)
+    d = answerer.answer(ex.trace.evidence, list(ex.trace.decision.ranked))
     return d.answered, d.answered and ex.correct(d.text), len(d.text)
 
 
