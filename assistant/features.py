@@ -31,6 +31,11 @@ MIN_PREFIX = 5  # a shared prefix this long relates two terms ('mikrolån' ~ 'mi
 _DIGIT = re.compile(r"\d")
 # A capitalised word that does not start a sentence: a name, a place, an organisation.
 _NAME = re.compile(r"(?<=[\w,;)] )[A-ZÆØÅ][\w-]{2,}")
+_MONEY = re.compile(
+    r"\d[\d.,]*\s*(?:kr\b|kr\.|kroner|mio\b|mio\.|mia\b|mia\.|million\w*|milliard\w*|dkk)|\b(?:kr\.?|dkk)\s*\d",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"\d\s*(?:%|procent|pct\b|percent)", re.IGNORECASE)
 _CAUSAL = re.compile(
     r"\b(fordi|da|derfor|grundet|skyldes|årsag\w*|idet|baggrund|eftersom|henblik|since|because|due)\b", re.IGNORECASE
 )
@@ -44,7 +49,7 @@ SPAN_FEATURES = (
 )  # fmt: skip
 QUESTION_FEATURES = (
     "top", "margin", "dense", "passage_dense", "cov_context", "missing", "unknown", "terms", "type_ok",
-    "unknown_danish",
+    "unknown_danish", "unit_missing", "year_missing",
 )  # fmt: skip
 LIST_FEATURES = ("heading_dense", "heading_cov", "head_match", "best_item", "rank", "items", "table", "sentence_top")
 
@@ -173,6 +178,8 @@ class SpanText:
     has_date: bool
     has_name: bool
     has_reason: bool
+    has_money: bool = False
+    has_percent: bool = False
 
     @classmethod
     @lru_cache(maxsize=65_536)  # the same spans come back question after question
@@ -183,6 +190,8 @@ class SpanText:
             has_date=bool(find_dates(text) or YEAR.search(text) or MONTH_NAME.search(text)),
             has_name=bool(_NAME.search(text)),
             has_reason=bool(_CAUSAL.search(text)),
+            has_money=bool(_MONEY.search(text)),
+            has_percent=bool(_PERCENT.search(text)),
         )
 
 
@@ -281,7 +290,11 @@ def question_features(query: Query, query_terms: list[Term], ranked: list[Candid
     unknown = sum(t.rarity for t in query_terms if not t.known) / total if total else 1.0
     if not ranked:
         danish = 0.0 if query.english else unknown
-        return np.array([-10.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown, math.log1p(len(query_terms)), 0.0, danish])
+        units = float(bool(query.units))
+        years = float(bool(query.years))
+        return np.array(
+            [-10.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown, math.log1p(len(query_terms)), 0.0, danish, units, years]
+        )
     best = ranked[0]
     f = dict(zip(SPAN_FEATURES, best.features, strict=True))
     margin = best.score - ranked[1].score if len(ranked) > 1 else 5.0
@@ -305,5 +318,20 @@ def question_features(query: Query, query_terms: list[Term], ranked: list[Candid
             # words the corpus never uses say more in a Danish question than in an English
             # one, whose words a Danish corpus lacks anyway
             0.0 if query.english else unknown,
+            *_absent(query, best.passage),
         ]
     )
+
+
+def _absent(query: Query, passage: Passage) -> tuple[float, float]:
+    """What the question pins down that the best passage lacks: a unit its answer must
+    carry (an amount in kroner, a percentage), and the share of the years it names that
+    the passage, its headings and its document title never mention."""
+    text = passage.node.text
+    facts = SpanText.of(text)
+    has = {"money": facts.has_money, "percent": facts.has_percent}
+    unit_missing = float(any(not has[u] for u in query.units))
+    if not query.years:
+        return unit_missing, 0.0
+    around = f"{text} {passage.meta.get('context', '')} {passage.meta.get('item', '')} {passage.meta.get('title', '')}"
+    return unit_missing, sum(y not in around for y in query.years) / len(query.years)

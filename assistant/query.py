@@ -70,6 +70,19 @@ _KINDS = (
     ("why", re.compile(r"\b(hvorfor|begrundelse(n)?|(å|aa|a)rsag(en)?|why|reason)\b")),
     ("who", re.compile(r"\b(hvem|who|whom)\b")),
 )
+# What unit an answer must carry, whatever the question's kind: an amount of money or a
+# share. Danish and English question words, matched on the folded question (ø also as oe/o).
+_UNITS = (
+    (
+        "money",
+        re.compile(
+            r"\b(kroner|kr|dkk|penge\w*|bel(ø|oe|o)b\w*|kost(er|ede|e)|udgift\w*|budget\w*|betal(e|te|t)|"
+            r"pris(en)?|money|cost\w*|charged?|paid|pay|spend|spent)\b"
+        ),
+    ),
+    ("percent", re.compile(r"\b(\w*procent\w*|pct|percent\w*|rate)\b|%")),
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,9 @@ class Query:
     english: bool
     # The noun a list or count question asks about: "hvilke *forsøg* …", "hvor mange *borgere*".
     head: frozenset[str] = frozenset()
+    # Units the answer must carry ("money", "percent") and the years the question names.
+    units: frozenset[str] = frozenset()
+    years: tuple[str, ...] = ()
 
 
 def validate(question: str, max_chars: int) -> str:
@@ -149,7 +165,9 @@ def parse(question: str, max_chars: int, language: str = "danish", lexicon: Lexi
         dense = f"{dense[: mention.end]} ({mention.danish}){dense[mention.end :]}"
         groups.append(TermGroup(mention.tokens[0], frozenset({mention.tokens[0]})))
     lexical = " ".join([search_text(text), *extra])
-    return Query(text, dense, lexical, tuple(groups), kind, english, _head(undated, groups))
+    units = frozenset(name for name, pattern in _UNITS if pattern.search(text.lower()))
+    years = tuple(dict.fromkeys(_YEAR.findall(text)))
+    return Query(text, dense, lexical, tuple(groups), kind, english, _head(undated, groups), units, years)
 
 
 def _head(text: str, groups: list[TermGroup]) -> frozenset[str]:

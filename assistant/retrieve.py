@@ -1,9 +1,13 @@
 """Hybrid retrieval: dense (exact cosine over the passage vectors Chroma stores, see
 assistant/vectors.py) and BM25 (bm25s, Danish stems), fused by reciprocal rank.
 
-Each retriever is a llama-index ``BaseRetriever``; ``search`` is the typed fast path the
-assistant uses (it embeds the question once and reuses the vector for sentence scoring).
-An optional ``sources`` filter restricts every retriever to the named documents.
+The retrievers are plain classes with one typed ``search`` each, not llama-index
+``BaseRetriever``s: the engine embeds the question once and reuses the vector for span
+scoring, and the answerer reads each hit's dense and BM25 scores, neither of which the
+``retrieve(QueryBundle) -> NodeWithScore`` contract carries. Its hooks were never called,
+so they are gone (llama-index stays where it is used for real: the node parser and the
+embedding classes). An optional ``sources`` filter restricts every retriever to the named
+documents.
 """
 
 from __future__ import annotations
@@ -14,12 +18,9 @@ from dataclasses import dataclass
 
 import bm25s
 import numpy as np
-from llama_index.core.base.base_retriever import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from assistant.catalog import Catalog
 from assistant.embed import VectorEmbedding
-from assistant.query import parse
 from assistant.textnorm import terms
 from assistant.vectors import PassageVectors
 
@@ -34,17 +35,6 @@ class Hit:
     score: float
     dense: float | None = None
     bm25: float | None = None
-
-
-def _query_vector(bundle: QueryBundle, model: VectorEmbedding, text: str) -> np.ndarray:
-    """The bundle's precomputed embedding, or ``text`` embedded now."""
-    if bundle.embedding is not None:
-        return np.asarray(bundle.embedding, dtype=np.float32)
-    return model.query_vector(text)
-
-
-def _with_scores(catalog: Catalog, pairs: Sequence[tuple[str, float]]) -> list[NodeWithScore]:
-    return [NodeWithScore(node=catalog.passages[pid].node, score=score) for pid, score in pairs]
 
 
 # Candidates fetched per slot, so that copies of one passage can collapse into one.
@@ -66,11 +56,10 @@ def distinct(catalog: Catalog, ranked: list[tuple[str, float]]) -> list[tuple[st
     return out
 
 
-class DenseRetriever(BaseRetriever):
+class DenseRetriever:
     """Nearest passages by cosine similarity to the question's vector."""
 
     def __init__(self, vectors: PassageVectors, catalog: Catalog, embed_model: VectorEmbedding, k: int) -> None:
-        super().__init__()
         self.vectors, self.catalog, self.embed_model, self.k = vectors, catalog, embed_model, k
 
     def search(
@@ -80,16 +69,11 @@ class DenseRetriever(BaseRetriever):
         k = k or self.k
         return distinct(self.catalog, self.vectors.nearest(vector, k * OVERFETCH, sources))[:k]
 
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        vector = _query_vector(query_bundle, self.embed_model, query_bundle.embedding_strs[0])
-        return _with_scores(self.catalog, self.search(vector))
 
-
-class BM25Retriever(BaseRetriever):
+class BM25Retriever:
     """BM25 over the normalised search text (OCR-repaired, dates canonical, Danish stems)."""
 
     def __init__(self, catalog: Catalog, k: int) -> None:
-        super().__init__()
         self.catalog, self.k = catalog, k
         self.ids = list(catalog.passages)
         self.sources = np.array([catalog.passages[pid].meta["source"] for pid in self.ids])
@@ -115,17 +99,13 @@ class BM25Retriever(BaseRetriever):
         top = top[np.argsort(-scores[top], kind="stable")]
         return distinct(self.catalog, [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0])[:want]
 
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return _with_scores(self.catalog, self.search(query_bundle.query_str))
 
-
-class HybridRetriever(BaseRetriever):
+class HybridRetriever:
     """Reciprocal rank fusion of the dense and the BM25 ranking."""
 
     def __init__(
         self, dense: DenseRetriever, bm25: BM25Retriever, rrf_k: int, top_k: int, max_question_chars: int
     ) -> None:
-        super().__init__()
         self.dense, self.bm25 = dense, bm25
         self.rrf_k, self.top_k, self.max_question_chars = rrf_k, top_k, max_question_chars
 
@@ -143,9 +123,3 @@ class HybridRetriever(BaseRetriever):
             hit.score += 1.0 / (self.rrf_k + rank + 1)
         ranked = sorted(hits.values(), key=lambda h: h.score, reverse=True)
         return ranked[: top_k or self.top_k]
-
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        query = parse(query_bundle.query_str, self.max_question_chars, self.bm25.catalog.language)
-        vector = _query_vector(query_bundle, self.dense.embed_model, query.dense)
-        hits = self.search(query.lexical, vector)
-        return _with_scores(self.bm25.catalog, [(h.passage_id, h.score) for h in hits])

@@ -28,6 +28,8 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import tomli_w
+
 from assistant.config import PROJECT_ROOT
 
 REAL_DOCUMENTS = 5
@@ -350,9 +352,9 @@ def variants(count: int, seed: int = 0) -> list[GeneratedDocument]:
 
 
 def _toml_entry(meta: dict[str, str]) -> str:
-    lines = ["", "[[document]]"]
-    lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
-    return "\n".join(lines) + "\n"
+    """One ``[[document]]`` table to append to the real manifest's text, which is kept
+    verbatim, comments and all (tomli_w writes the values, escaping included)."""
+    return "\n[[document]]\n" + tomli_w.dumps(meta)
 
 
 def generate(size: int, target: Path, seed: int = 0, real_corpus: Path | None = None) -> list[Needle]:

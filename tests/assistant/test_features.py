@@ -138,3 +138,29 @@ def test_question_features_without_candidates_say_unanswerable(catalog: Catalog)
     f = dict(zip(QUESTION_FEATURES, question_features(query, resolve_terms(query, catalog), []), strict=True))
     assert f["top"] == -10.0 and f["unknown"] == 1.0
     assert np.isfinite(list(f.values())).all()
+
+
+def _question(catalog: Catalog, question: str) -> dict:
+    query = parse(question, 1000)
+    terms = resolve_terms(query, catalog)
+    found = span_candidates(query, terms, [Hit("a", 1.0)], catalog, {}, {})
+    return dict(zip(QUESTION_FEATURES, question_features(query, terms, found), strict=True))
+
+
+def test_amounts_and_shares_are_told_apart_from_counts() -> None:
+    assert SpanText.of("Lånet var på 50.000 kr. pr. borger.").has_money
+    assert SpanText.of("Budgettet var 1,2 mio. kroner.").has_money
+    assert not SpanText.of("Trygheden måles blandt 200 borgere.").has_money
+    assert SpanText.of("Svarprocenten var 45 %.").has_percent
+    assert not SpanText.of("Svarprocenten var høj.").has_percent
+
+
+def test_a_question_for_an_amount_the_passage_lacks_says_so(catalog: Catalog) -> None:
+    # The passage counts citizens; it names no amount of money.
+    assert _question(catalog, "Hvor mange kroner kostede forsøget med grus?")["unit_missing"] == 1.0
+    assert _question(catalog, "Hvor mange borgere måles trygheden blandt?")["unit_missing"] == 0.0
+
+
+def test_a_year_the_passage_never_names_says_so(catalog: Catalog) -> None:
+    assert _question(catalog, "Hvad sker der med forsøget med grus i 2031?")["year_missing"] == 1.0
+    assert _question(catalog, "Hvad sker der med forsøget med grus?")["year_missing"] == 0.0

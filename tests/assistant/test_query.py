@@ -65,3 +65,13 @@ def test_names_and_years_are_question_terms() -> None:
 def test_bytes_that_were_not_utf8_are_refused() -> None:
     with pytest.raises(QuestionError, match="UTF-8"):
         validate("hvad er \udcff?", 1000)
+
+
+def test_units_and_years_the_answer_must_carry() -> None:
+    assert parse("Hvor mange kroner kostede forsøget?", 500).units == {"money"}
+    assert parse("hvor mange penge sparede de paa det", 500).units == {"money"}  # no æ/ø/å
+    assert parse("How much did the evaluation cost?", 500).units == {"money"}
+    assert parse("Hvad var svarprocenten?", 500).units == {"percent"}
+    assert parse("Hvor mange borgere deltog?", 500).units == frozenset()
+    assert parse("Hvad skete der i 2025 og 2026?", 500).years == ("2025", "2026")
+    assert parse("Hvilke forsøg stopper 31/12-21?", 500).years == ()
