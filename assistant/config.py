@@ -63,9 +63,24 @@ class StoreSettings(BaseModel):
 
 
 class IngestSettings(BaseModel):
-    """What ingest accepts."""
+    """What ingest accepts. A file over a limit is refused with a message that names it;
+    the limits bound what reading one file may cost, whatever its bytes claim."""
 
     max_file_mb: float = Field(50, gt=0, description="Largest source file ingest reads, in MB.")
+    max_chars: int = Field(
+        20_000_000, ge=10_000, description="Most characters of text ingest takes from one file (any format)."
+    )
+    max_unpacked_mb: float = Field(
+        200, gt=0, description="Most a Word file (a ZIP archive) may unpack to, by the sizes it declares, in MB."
+    )
+    # Parts of real Word files unpack to 3-35 times their packed size (measured: a text-heavy
+    # document.xml 10, python-docx's styles.xml 32); the zip bombs of the issue "Hardening" 230-1000.
+    max_zip_ratio: float = Field(
+        100, ge=10, description="Highest unpacked/packed ratio of a part over 1 MB inside a Word file."
+    )
+    max_extract_seconds: float = Field(
+        120, gt=0, description="Longest ingest spends taking the text out of one file, in seconds."
+    )
 
     @property
     def max_bytes(self) -> int:

@@ -6,6 +6,8 @@ raises them and never prints.
 
 from __future__ import annotations
 
+import errno
+
 
 class AssistantError(Exception):
     """Base class. ``exit_code`` is what a CLI exits with."""
@@ -54,3 +56,27 @@ class CorpusError(AssistantError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+_OS_REASONS = {
+    errno.ENAMETOOLONG: "filnavnet er for langt",
+    errno.EACCES: "adgang nægtet",
+    errno.EPERM: "handlingen er ikke tilladt",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.ENOSPC: "disken er fuld",
+    errno.EDQUOT: "diskkvoten er opbrugt",
+    errno.ENOENT: "findes ikke",
+    errno.EISDIR: "er en mappe",
+    errno.ENOTDIR: "en del af stien er ikke en mappe",
+    errno.ELOOP: "er et symbolsk link",
+    errno.EIO: "ind-/udlæsningsfejl på disken",
+    errno.EBUSY: "er i brug",
+    errno.EXDEV: "ligger på et andet filsystem",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError in Danish, for a message (the C library's own text is English)."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    return f"systemfejl {errno.errorcode.get(exc.errno or 0, type(exc).__name__)}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -203,7 +203,7 @@ class ChromaStore:
                 raise _unavailable(self.location, exc) from exc
             if isinstance(exc, sqlite3.DatabaseError | RuntimeError | ChromaError):
                 raise IndexCorruptError(
-                    f"Indekset i {self.location.label} fejlede ved {action} ({exc}). {REBUILD_HINT}"
+                    f"Indekset i {self.location.label} fejlede ved {action} ({_detail(exc)}). {REBUILD_HINT}"
                 ) from exc
             raise
 
@@ -338,18 +338,39 @@ class ChromaStore:
         vectors = np.asarray([got["embeddings"][i] for i in rows], dtype=np.float32) if with_vectors else np.zeros(0)
         return nodes, vectors
 
+    def readable_counts(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """(source, revision) -> (passages, spans) that the store can read back with their
+        vectors, as the assistant reads them. Chroma keeps records and vectors apart, so
+        lost or truncated vector files leave records it can list but not read: such a
+        collection is an IndexCorruptError that says to rebuild."""
+        counts: dict[tuple[str, str], list[int]] = {}
+        for column, collection in enumerate((self.passages, self.spans)):
+            for page in self._pages("kontrol af indekset", collection, ["metadatas", "embeddings"]):
+                vectors = page["embeddings"]
+                for i, meta in enumerate(page["metadatas"] or []):
+                    if vectors is None or len(vectors[i]) == 0:
+                        continue
+                    key = (str(meta.get("source")), str(meta.get("revision")))
+                    counts.setdefault(key, [0, 0])[column] += 1
+        return {key: (n[0], n[1]) for key, n in counts.items()}
+
     def _get_all(self, action: str, collection: Any, include: list[str]) -> dict[str, list]:
         """``collection.get`` in pages, so a large index is not one huge request."""
         out: dict[str, list] = {"ids": [], **{key: [] for key in include}}
-        offset = 0
-        while True:
-            got = self._guard(action, collection.get, include=include, limit=_PAGE, offset=offset)
+        for got in self._pages(action, collection, include):
             out["ids"].extend(got["ids"])
             for key in include:
                 if got[key] is not None:  # embeddings come as one numpy array
                     out[key].extend(got[key])
+        return out
+
+    def _pages(self, action: str, collection: Any, include: list[str]) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            got = self._guard(action, collection.get, include=include, limit=_PAGE, offset=offset)
+            yield got
             if len(got["ids"]) < _PAGE:
-                return out
+                return
             offset += _PAGE
 
     def _delete_collections(self) -> None:
@@ -380,6 +401,12 @@ class ChromaStore:
         got = self._guard("læsning", self.spans.get, ids=list(ids), include=["embeddings"])
         vectors = got["embeddings"]
         return {sid: np.asarray(vectors[i], dtype=np.float32) for i, sid in enumerate(got["ids"])}
+
+
+def _detail(exc: BaseException) -> str:
+    """Chroma's own (English) words for a failure, cut short: a detail in a Danish message."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"Chroma: {text if len(text) <= 100 else text[:99] + '…'}"
 
 
 def _unavailable(location: Location, exc: BaseException) -> StoreUnavailableError:

@@ -32,7 +32,7 @@ class EmbeddingCache:
         try:
             self._db = self._open(path)
         except sqlite3.DatabaseError:
-            logger.warning("embedding cache %s is unreadable; starting a new one", path)
+            logger.warning("Embedding-cachen %s kan ikke læses; der startes en ny (teksterne indlejres igen)", path)
             path.unlink(missing_ok=True)
             self._db = self._open(path)
 

@@ -3,6 +3,7 @@ Messages are Danish, one line each."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -14,7 +15,15 @@ from assistant.errors import AssistantError
 from ingest.library import Extra, add_documents, list_documents, remove_document
 from ingest.pipeline import IngestReport, Notify, corpus_sources, run_ingest
 
-STATUS = {"added": "ny", "updated": "ændret", "unchanged": "uændret", "removed": "fjernet", "failed": "FEJL"}
+STATUS = {
+    "added": "ny",
+    "updated": "ændret",
+    "unchanged": "uændret",
+    "removed": "fjernet",
+    "repaired": "repareret",
+    "failed": "FEJL",
+}
+_LEVELS = {"WARNING": "Advarsel", "ERROR": "Fejl", "CRITICAL": "Fejl", "INFO": "Info", "DEBUG": "Fejlsøgning"}
 COMMANDS = ("update", "add", "remove", "list")
 
 
@@ -46,17 +55,33 @@ def _parser() -> DanishParser:
 
 def summary(report: IngestReport) -> str:
     seconds = f"{report.seconds:.1f}".replace(".", ",")
-    return (
-        f"Indekset er opdateret på {seconds} s: {report.documents} dokumenter "
-        f"({len(report.added)} nye, {len(report.updated)} ændrede, {len(report.unchanged)} uændrede, "
-        f"{len(report.removed)} fjernede), {report.passages} passager, {report.spans} citerbare udsnit; "
+    counts = [
+        f"{len(report.added)} nye",
+        f"{len(report.updated)} ændrede",
+        f"{len(report.unchanged)} uændrede",
+        f"{len(report.removed)} fjernede",
+    ]
+    if report.repaired:
+        counts.append(f"{len(report.repaired)} reparerede")
+    if report.kept:
+        counts.append(f"{len(report.kept)} i tidligere udgave")
+    lines = [
+        f"Indekset er opdateret på {seconds} s: {report.documents} dokumenter ({', '.join(counts)}), "
+        f"{report.passages} passager, {report.spans} citerbare udsnit; "
         f"{report.embedded} tekster indlejret, {report.cache_hits} hentet fra cache."
-    )
+    ]
+    if report.kept:
+        names = ", ".join(Path(source).name for source in report.kept)
+        lines.append(
+            f"Beholdt i den tidligere udgave (kunne ikke læses igen; den gamle udgave svarer stadig): {names}."
+        )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     setup_logging()
+    _danish_log_lines()
     command = args.command or "update"
     try:
         settings = load_settings()
@@ -64,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
             return _list(settings)
         if command == "remove":
             removed = remove_document(settings, args.name)
-            print(f"Fjernet: »{removed.title}« ({removed.file or removed.source}) er taget ud af corpus og indekset.")
+            if removed.orphan:
+                print(
+                    f"Fjernet: posten for {removed.file} (»{removed.title}«, filen manglede) er taget ud af manifestet."
+                )
+            else:
+                name = removed.file or Path(removed.source or "").name
+                print(f"Fjernet: »{removed.title}« ({name}) er taget ud af corpus og indekset.")
             return 0
         with _progress(settings, args.quiet, command == "update") as progress:
             if command == "add":
@@ -81,8 +112,22 @@ def main(argv: list[str] | None = None) -> int:
 def _report(report: IngestReport) -> int:
     print(summary(report))
     for error in report.failed:
-        print(f"Fejl: {error.message}. Den tidligere indekserede udgave (hvis nogen) er bevaret.", file=sys.stderr)
+        if error.source in report.kept:
+            print(f"Fejl: {error.message}. Den tidligere udgave er bevaret og svarer stadig.", file=sys.stderr)
+        else:
+            print(f"Fejl: {error.message}. Den er ikke indekseret.", file=sys.stderr)
     return 1 if report.failed else 0
+
+
+def _danish_log_lines() -> None:
+    """Warnings as operators read them: "Advarsel: ..." (no English level or module name)."""
+
+    class Danish(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return f"{_LEVELS.get(record.levelname, record.levelname)}: {record.getMessage()}"
+
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(Danish())
 
 
 def _add(settings: Settings, args, progress: Notify) -> int:  # type: ignore[no-untyped-def]

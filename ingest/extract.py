@@ -3,26 +3,33 @@
 The returned text is what citations index into, so the same bytes always give the same text.
 Plain text is kept exactly as decoded; the other formats are read with their usual readers
 (pypdf, python-docx, BeautifulSoup, markdown-it) and normalised into lines and blank-line
-separated blocks, the shape the segmenter expects.
+separated blocks, the shape the segmenter expects. Every reader stays within the limits of
+ingest/limits.py (characters, seconds, and for Word what its archive unpacks to).
 """
 
 from __future__ import annotations
 
-import bisect
 import io
+import logging
 import re
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-import docx
 from bs4 import BeautifulSoup, NavigableString, Tag, UnicodeDammit
 from bs4.element import PreformattedString
-from docx.table import Table
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 from pypdf.errors import DependencyError
 
+from assistant.config import IngestSettings
 from assistant.errors import CorpusError
+from ingest.extracted import Extracted, clean, iso_date, reason, squeeze
+from ingest.limits import Budget
+from ingest.word import read_docx
+
+__all__ = ["DEFAULT_KIND", "SUFFIXES", "Extracted", "extract"]
+
+logger = logging.getLogger(__name__)
 
 SUFFIXES: dict[str, str] = {
     ".txt": "txt",
@@ -41,10 +48,7 @@ DEFAULT_KIND: dict[str, str] = {
     "html": "Webside",
 }
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an encrypted .docx, or an old binary .doc
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all control characters but \t and \n
 _FILE_NAME = re.compile(r"\.(?:docx?|pdf|odt|rtf|txt)$", re.IGNORECASE)
-_ISO_DATE = re.compile(r"^\s*[\"']?(\d{4})-?(\d{2})-?(\d{2})")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 _DATE_META = frozenset(["date", "dcterms.date", "dc.date", "article:published_time"])
 _MARKDOWN = MarkdownIt("commonmark").enable("table")  # raw HTML passes through; bs4 then drops scripts
@@ -56,31 +60,14 @@ _BLOCKS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Extracted:
-    """A document's text and what its file says about itself."""
-
-    text: str
-    fmt: str
-    pages: tuple[int, ...] = ()  # PDF only: start offset of page 1, 2, ... in ``text``
-    title: str = ""
-    date: str = ""  # ISO YYYY-MM-DD
-
-    def page_of(self, offset: int) -> int | None:
-        """The 1-based page holding ``offset``; None without pages or outside the text."""
-        if not self.pages or not 0 <= offset <= len(self.text):
-            return None
-        return bisect.bisect_right(self.pages, offset)
-
-
-def extract(data: bytes, fmt: str, source: str) -> Extracted:
-    """The text of ``data`` read as ``fmt`` (a value of SUFFIXES); ``source`` names it in errors."""
+def extract(data: bytes, fmt: str, source: str, limits: IngestSettings | None = None) -> Extracted:
+    """The text of ``data`` read as ``fmt`` (a value of SUFFIXES); ``source`` names it in
+    errors. ``limits``: what reading it may cost (the defaults of IngestSettings if None)."""
     if not data:
         raise CorpusError(source, "er tom")
-    readers = {"txt": _txt, "md": _markdown, "pdf": _pdf, "docx": _docx, "html": _html}
-    if fmt not in readers:
-        raise CorpusError(source, f"har et ukendt format {fmt!r} (kendte formater: {', '.join(readers)})")
-    result = readers[fmt](data, source)
+    if fmt not in _READERS:
+        raise CorpusError(source, f"har et ukendt format {fmt!r} (kendte formater: {', '.join(_READERS)})")
+    result = _READERS[fmt](data, source, Budget(source, limits or IngestSettings()))
     if not result.text.strip():
         if fmt == "pdf":
             raise CorpusError(
@@ -106,13 +93,16 @@ def _decode_utf8(data: bytes, source: str, encoding: str = "utf-8") -> str:
         ) from exc
 
 
-def _txt(data: bytes, source: str) -> Extracted:
+def _txt(data: bytes, source: str, budget: Budget) -> Extracted:
     # Unchanged, like ingest.parse: offsets index into the file itself.
-    return Extracted(text=_decode_utf8(data, source), fmt="txt")
+    text = _decode_utf8(data, source)
+    budget.take(len(text))
+    return Extracted(text=text, fmt="txt")
 
 
-def _markdown(data: bytes, source: str) -> Extracted:
+def _markdown(data: bytes, source: str, budget: Budget) -> Extracted:
     markdown = _decode_utf8(data, source, "utf-8-sig")
+    budget.take(len(markdown))  # the text is never longer than its source
     meta: dict[str, str] = {}
     if match := _FRONT_MATTER.match(markdown):
         for line in match.group(1).splitlines():
@@ -122,15 +112,16 @@ def _markdown(data: bytes, source: str) -> Extracted:
         markdown = markdown[match.end() :]
     html = _MARKDOWN.render(markdown)
     soup = BeautifulSoup(html, "html.parser")
+    budget.check_time()
     heading = soup.find("h1")
-    title = meta.get("title") or (_squeeze(heading.get_text()) if heading else "")
-    return Extracted(text=_soup_text(soup), fmt="md", title=title, date=_iso_date(meta.get("date", "")))
+    title = meta.get("title") or (squeeze(heading.get_text()) if heading else "")
+    return Extracted(text=_soup_text(soup), fmt="md", title=title, date=iso_date(meta.get("date", "")))
 
 
 # --- HTML ----------------------------------------------------------------------------------
 
 
-def _html(data: bytes, source: str) -> Extracted:
+def _html(data: bytes, source: str, budget: Budget) -> Extracted:
     try:
         markup = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -145,12 +136,14 @@ def _html(data: bytes, source: str) -> Extracted:
             ) from None
     if "\x00" in markup:
         raise CorpusError(source, "ligner en binær fil (indeholder NUL-tegn), ikke tekst")
+    budget.take(len(markup))  # the text is never longer than its markup
     soup = BeautifulSoup(markup, "html.parser")
-    title = _squeeze(soup.title.get_text()) if soup.title else ""
+    budget.check_time()
+    title = squeeze(soup.title.get_text()) if soup.title else ""
     published = ""
     for meta in soup.find_all("meta"):
         key = str(meta.get("name") or meta.get("property") or "").lower()
-        if key in _DATE_META and (published := _iso_date(str(meta.get("content") or ""))):
+        if key in _DATE_META and (published := iso_date(str(meta.get("content") or ""))):
             break
     return Extracted(text=_soup_text(soup), fmt="html", title=title, date=published)
 
@@ -223,45 +216,83 @@ def _assemble(tokens: list[_Token]) -> str:
             out.append("• ")
             bullet = False
         out.append(text)
-    lines = [re.sub(r" {2,}", " ", line).strip() for line in _clean("".join(out)).split("\n")]
+    lines = [re.sub(r" {2,}", " ", line).strip() for line in clean("".join(out)).split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 # --- PDF -----------------------------------------------------------------------------------
 
 
-def _pdf(data: bytes, source: str) -> Extracted:
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise CorpusError(source, "er beskyttet med adgangskode; gem en udgave uden adgangskode")
-        texts = [_pdf_page(page.extract_text()) for page in reader.pages]
-    except CorpusError:
-        raise
-    except DependencyError as exc:  # AES encryption needs the optional cryptography package
-        raise CorpusError(
-            source, "er krypteret (AES), og Python-pakken cryptography mangler; gem en udgave uden kryptering"
-        ) from exc
-    except Exception as exc:  # pypdf raises many types (PdfReadError, ValueError, KeyError, ...) on broken files
-        raise CorpusError(source, f"er beskadiget eller ikke en gyldig PDF-fil ({_reason(exc)})") from exc
-    pages, offset = [], 0
-    for text in texts:
-        pages.append(offset)
-        offset += len(text) + 2
-    title = published = ""
-    try:  # metadata is optional: a bad entry loses the title or date, not the document
-        info = reader.metadata
-        if info is not None:
-            title = _clean_title(str(info.title or ""))
-            created = info.creation_date
-            published = created.date().isoformat() if created else ""
-    except Exception:
-        pass
+def _pdf(data: bytes, source: str, budget: Budget) -> Extracted:
+    with _pypdf_notes(source):
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise CorpusError(source, "er beskyttet med adgangskode; gem en udgave uden adgangskode")
+            texts = []
+            for page in reader.pages:  # pypdf itself unpacks no stream beyond 75 MB
+                budget.check_time()
+                texts.append(_pdf_page(page.extract_text()))
+                budget.take(len(texts[-1]) + 2)
+        except CorpusError:
+            raise
+        except DependencyError as exc:  # AES encryption needs the optional cryptography package
+            raise CorpusError(
+                source, "er krypteret (AES), og Python-pakken cryptography mangler; gem en udgave uden kryptering"
+            ) from exc
+        except Exception as exc:  # pypdf raises many types (PdfReadError, ValueError, KeyError, ...) on broken files
+            raise CorpusError(source, f"er beskadiget eller ikke en gyldig PDF-fil ({reason(exc)})") from exc
+        pages, offset = [], 0
+        for text in texts:
+            pages.append(offset)
+            offset += len(text) + 2
+        title = published = ""
+        try:  # metadata is optional: a bad entry loses the title or date, not the document
+            info = reader.metadata
+            if info is not None:
+                title = _clean_title(str(info.title or ""))
+                created = info.creation_date
+                published = created.date().isoformat() if created else ""
+        except Exception:
+            pass
     return Extracted(text="\n\n".join(texts), fmt="pdf", pages=tuple(pages), title=title, date=published)
 
 
+@contextmanager
+def _pypdf_notes(source: str) -> Iterator[None]:
+    """pypdf's own warnings (English, one per repaired flaw) become one Danish warning."""
+    notes = _Notes()
+    pypdf_logger = logging.getLogger("pypdf")
+    propagate = pypdf_logger.propagate
+    pypdf_logger.addHandler(notes)
+    pypdf_logger.propagate = False
+    try:
+        yield
+    finally:
+        pypdf_logger.removeHandler(notes)
+        pypdf_logger.propagate = propagate
+        if notes.records:
+            logger.warning(
+                "%s: PDF-filen har %d fejl i sin opbygning, som er sprunget over ved læsningen; "
+                "teksten kan være ufuldstændig",
+                source,
+                len(notes.records),
+            )
+            for record in notes.records:
+                logger.debug("%s: pypdf: %s", source, record.getMessage())
+
+
+class _Notes(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 def _pdf_page(text: str) -> str:
-    text = _clean(text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""))
+    text = clean(text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""))
     lines = [line.rstrip() for line in text.split("\n")]
     while lines and not lines[0].strip():
         lines.pop(0)
@@ -271,76 +302,8 @@ def _pdf_page(text: str) -> str:
 
 
 def _clean_title(title: str) -> str:
-    title = _squeeze(title).removeprefix("Microsoft Word - ").strip()
+    title = squeeze(title).removeprefix("Microsoft Word - ").strip()
     return "" if _FILE_NAME.search(title) else title
 
 
-# --- Word ----------------------------------------------------------------------------------
-
-
-def _docx(data: bytes, source: str) -> Extracted:
-    if data.startswith(_OLE_MAGIC):
-        raise CorpusError(
-            source,
-            "er beskyttet med adgangskode eller er en gammel .doc-fil; gem den som .docx uden adgangskode",
-        )
-    try:
-        document = docx.Document(io.BytesIO(data))
-        blocks, heading = [], ""
-        for item in document.iter_inner_content():  # paragraphs and tables in document order
-            if isinstance(item, Table):
-                blocks.append(_docx_table(item))
-                continue
-            text = _clean(item.text).strip()
-            blocks.append(text)
-            style = item.style.name if item.style is not None else ""
-            if text and not heading and style.startswith(("Title", "Heading 1")):
-                heading = text
-        props = document.core_properties
-        title = _squeeze(props.title or "") or heading
-        stamp = props.created or props.modified
-    except Exception as exc:  # BadZipFile, KeyError, lxml and python-docx errors, ... on broken files
-        raise CorpusError(source, f"er beskadiget eller ikke en gyldig Word-fil (.docx) ({_reason(exc)})") from exc
-    text = "\n\n".join(block for block in blocks if block)
-    return Extracted(text=text, fmt="docx", title=title, date=stamp.date().isoformat() if stamp else "")
-
-
-def _docx_table(table: Table) -> str:
-    rows = []
-    for row in table.rows:
-        cells, previous = [], None
-        for cell in row.cells:
-            if cell._tc is previous:  # a merged cell repeats for every grid column it spans
-                continue
-            previous = cell._tc
-            cells.append(_squeeze(_clean(cell.text)))
-        if any(cells):
-            rows.append(" | ".join(cells).strip())
-    return "\n".join(rows)
-
-
-# --- shared --------------------------------------------------------------------------------
-
-
-def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", text.replace("\x00", ""))
-
-
-def _squeeze(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _iso_date(value: str) -> str:
-    match = _ISO_DATE.match(value)
-    if not match:
-        return ""
-    try:
-        return date(*map(int, match.groups())).isoformat()
-    except ValueError:
-        return ""
-
-
-def _reason(exc: Exception) -> str:
-    lines = str(exc).strip().splitlines()
-    reason = lines[0] if lines else type(exc).__name__
-    return reason if len(reason) <= 80 else reason[:77] + "..."
+_READERS = {"txt": _txt, "md": _markdown, "pdf": _pdf, "docx": read_docx, "html": _html}

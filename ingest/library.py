@@ -1,9 +1,12 @@
-"""Adding, removing and listing documents: what `python -m ingest add|remove|list` does.
+"""Adding documents: what `python -m ingest add` does (remove: ingest/removal.py).
 
-The corpus folder stays the one source of truth. ``add`` checks a file fully (size, its
-reader, duplicates by content hash) before it copies it into the folder and writes its
-manifest entry, then runs the ordinary incremental ingest, so only the new text is
-embedded. ``remove`` takes a document out of the folder, the manifest and the index.
+The corpus folder stays the one source of truth, and each change to it is all or nothing.
+``add`` checks the manifest first, then each file fully (a regular file, its size, its
+reader within the limits, duplicates by content hash) before it copies the file in under
+a short hidden name, renames it into place and writes the manifest once; a failure at any
+step undoes the steps before it. It then runs the ordinary incremental ingest, so only the
+new text is embedded, and if that run fails as a whole the files it added are taken out
+again.
 """
 
 from __future__ import annotations
@@ -11,23 +14,47 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.embed import VectorEmbedding, model_slug
-from assistant.errors import AssistantError, CorpusError, IndexNotBuiltError, UsageError
-from assistant.store import ChromaStore, DocumentRecord, Location
+from assistant.embed import VectorEmbedding
+from assistant.errors import AssistantError, CorpusError, UsageError, os_reason
 from ingest.extract import DEFAULT_KIND, extract
-from ingest.manifest import DocumentMeta, add_entry, guess_title, is_document, load_manifest, remove_entry
-from ingest.parse import file_format, file_hash, read_bytes
-from ingest.pipeline import IngestReport, Notify, lock, run_ingest, source_name
+from ingest.listing import Row, list_documents
+from ingest.manifest import (
+    DocumentMeta,
+    guess_title,
+    load_manifest_text,
+    looks_like_document,
+    manifest_text,
+    scan,
+    with_entry,
+    without_entry,
+    write_manifest,
+)
+from ingest.parse import SPECIAL, SYMLINK, file_format, file_hash, read_bytes
+from ingest.pipeline import IngestReport, Notify, lock, run_ingest
+from ingest.removal import Removed, discard, remove_document
+
+__all__ = [
+    "AddAbortedError",
+    "AddReport",
+    "Extra",
+    "Removed",
+    "Row",
+    "add_documents",
+    "list_documents",
+    "remove_document",
+]
 
 logger = logging.getLogger(__name__)
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+UNCHANGED = "corpus-mappen og manifest.toml er som før"
 
 
 @dataclass(frozen=True)
@@ -47,6 +74,10 @@ class AddReport:
     ingest: IngestReport | None = None
 
 
+class AddAbortedError(AssistantError):
+    """The ingest after an add failed as a whole; the added files were taken out again."""
+
+
 def add_documents(
     settings: Settings,
     paths: Iterable[Path],
@@ -63,68 +94,100 @@ def add_documents(
     corpus = settings.corpus_dir
     if not corpus.is_dir():
         raise CorpusError(str(corpus), "mappen findes ikke")
-    max_bytes = settings.ingest.max_bytes
     with lock(settings.data_dir):
-        held = _held_hashes(corpus, max_bytes)
+        had_manifest = settings.manifest_file.exists()
+        before = manifest_text(settings.manifest_file)  # a broken manifest stops the add before anything is touched
+        held = _held_hashes(settings)
         for path in files:
             try:
-                report.added.append(_add_one(settings, path, extra, held, max_bytes))
+                report.added.append(_add_one(settings, path, extra, held))
             except CorpusError as exc:
                 report.failed.append(exc)
+        after = manifest_text(settings.manifest_file) if report.added else before
     if report.added:
-        report.ingest = run_ingest(settings, embed_model, on_document=on_document)
+        try:
+            report.ingest = run_ingest(settings, embed_model, on_document=on_document)
+        except (AssistantError, KeyboardInterrupt) as exc:
+            _take_back(settings, report.added, _Manifests(before if had_manifest else None, after))
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            aborted = AddAbortedError(f"{exc.message} Intet er tilføjet; {UNCHANGED}.")
+            aborted.exit_code = exc.exit_code
+            raise aborted from exc
     return report
 
 
 def _expand(paths: Iterable[Path]) -> tuple[list[Path], AddReport]:
+    """The files to add; symbolic links, special files and missing paths are refused."""
     report = AddReport()
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if is_document(p) and not _hidden(p.relative_to(path)))
-            if not found:
-                report.failed.append(CorpusError(str(path), "mappen indeholder ingen dokumenter, der kan tilføjes"))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            report.failed.append(CorpusError(str(path), "findes ikke"))
+        try:
+            if path.is_symlink():
+                report.failed.append(CorpusError(str(path), SYMLINK))
+            elif path.is_dir():
+                found = _folder(path, report)
+                if found is not None:
+                    files.extend(found)
+            elif path.is_file():
+                files.append(path)
+            elif path.exists():
+                report.failed.append(CorpusError(str(path), SPECIAL))
+            else:
+                report.failed.append(CorpusError(str(path), "findes ikke"))
+        except OSError as exc:  # a name too long for the file system, a folder that cannot be read, ...
+            report.failed.append(CorpusError(str(path), f"kan ikke læses ({os_reason(exc)})"))
     return list(dict.fromkeys(files)), report
 
 
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+def _folder(folder: Path, report: AddReport) -> list[Path] | None:
+    found, refused = [], 0
+    for path in sorted(folder.rglob("*")):  # rglob does not descend into linked folders
+        if any(part.startswith(".") for part in path.relative_to(folder).parts) or not looks_like_document(path):
+            continue
+        if path.is_symlink():
+            report.failed.append(CorpusError(str(path), SYMLINK))
+            refused += 1
+        elif path.is_file():
+            found.append(path)
+        elif not path.is_dir():
+            report.failed.append(CorpusError(str(path), SPECIAL))
+            refused += 1
+    if not found and not refused:
+        report.failed.append(CorpusError(str(folder), "mappen indeholder ingen dokumenter, der kan tilføjes"))
+        return None
+    return found
 
 
-def _held_hashes(corpus: Path, max_bytes: int) -> dict[str, str]:
+def _held_hashes(settings: Settings) -> dict[str, str]:
     """Content hash -> file name of every document already in the corpus folder."""
     held = {}
-    for path in sorted(corpus.iterdir()):
-        if is_document(path):
-            try:
-                held.setdefault(file_hash(read_bytes(path, path.name, max_bytes)), path.name)
-            except CorpusError:
-                continue  # an unreadable file holds no content to compare with
+    for name, path in scan(settings.corpus_dir)[0].items():
+        try:
+            held.setdefault(file_hash(read_bytes(path, name, settings.ingest.max_bytes)), name)
+        except CorpusError:
+            continue  # an unreadable file holds no content to compare with
     return held
 
 
-def _add_one(settings: Settings, path: Path, extra: Extra, held: dict[str, str], max_bytes: int) -> DocumentMeta:
+def _add_one(settings: Settings, path: Path, extra: Extra, held: dict[str, str]) -> DocumentMeta:
     name = unicodedata.normalize("NFC", path.name)
+    _check_name(settings.corpus_dir, name)
     fmt = file_format(path, name)
-    data = read_bytes(path, name, max_bytes)
+    data = read_bytes(path, name, settings.ingest.max_bytes)  # a link or special file is refused here
     digest = file_hash(data)
     if held.get(digest) == name:
         raise CorpusError(name, "er allerede med (samme navn og indhold); intet at gøre")
     if digest in held:
         raise CorpusError(name, f"har samme indhold som {held[digest]}, som allerede er med; den tilføjes ikke igen")
-    target = settings.corpus_dir / name
-    if target.exists():
+    if os.path.lexists(settings.corpus_dir / name):
         raise CorpusError(
             name,
             "et andet dokument med samme filnavn er allerede med; omdøb filen, eller fjern det gamle først "
             f"(python -m ingest remove {name!r})",
         )
-    extracted = extract(data, fmt, name)  # refuses scanned, protected and broken files before anything is copied
+    # Refuses scanned, protected, broken and oversized files before anything is copied.
+    extracted = extract(data, fmt, name, settings.ingest)
     meta = DocumentMeta(
         file=name,
         title=extra.title or guess_title(name, extracted),
@@ -132,145 +195,69 @@ def _add_one(settings: Settings, path: Path, extra: Extra, held: dict[str, str],
         date=extra.date or extracted.date,
         kind=extra.kind or DEFAULT_KIND[fmt],
     )
-    partial = target.with_name(f".{name}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise CorpusError(name, f"kan ikke kopieres til {settings.corpus_dir} ({exc.strerror or exc})") from exc
-    try:
-        remove_entry(settings.manifest_file, name)  # an entry left behind by a file removed by hand
-        add_entry(settings.manifest_file, meta)
-    except OSError as exc:
-        target.unlink(missing_ok=True)
-        raise CorpusError(name, f"kan ikke skrives i {settings.manifest_file} ({exc.strerror or exc})") from exc
+    _place(settings, meta, data)
     held[digest] = name
     return meta
 
 
-@dataclass
-class Removed:
-    file: str | None
-    source: str | None
-    title: str
-
-
-def remove_document(settings: Settings, name: str, model: str | None = None) -> Removed:
-    """Take a document (by file name, source path or exact title) out of the corpus, the
-    manifest and the index (of the configured encoder, or of ``model``)."""
-    with lock(settings.data_dir):
-        manifest = load_manifest(settings.manifest_file)
-        store = _open_store(settings, model)
-        try:
-            documents = store.documents() if store else {}
-            file, source, title = _find(settings, name, manifest, documents)
-            if file:
-                try:
-                    (settings.corpus_dir / file).unlink(missing_ok=True)
-                    remove_entry(settings.manifest_file, file)
-                except OSError as exc:
-                    raise CorpusError(
-                        file, f"kan ikke fjernes fra {settings.corpus_dir} ({exc.strerror or exc})"
-                    ) from exc
-            if store and source in documents:
-                store.forget(source)
-        finally:
-            if store:
-                store.close()
-    return Removed(file, source, title)
-
-
-def _find(
-    settings: Settings, name: str, manifest: dict[str, DocumentMeta], documents: dict[str, DocumentRecord]
-) -> tuple[str | None, str | None, str]:
-    wanted = unicodedata.normalize("NFC", name.strip())
-    files = {p.name: p for p in settings.corpus_dir.iterdir() if is_document(p)} if settings.corpus_dir.is_dir() else {}
-    by_source = {source_name(p): n for n, p in files.items()}
-    for source, record in documents.items():
-        if wanted in (source, Path(source).name):
-            return by_source.get(source), source, record.title
-    for file, path in files.items():
-        if wanted == file:
-            meta = manifest.get(file)
-            return file, source_name(path), meta.title if meta else file
-    # By title: several documents of a series may share one, and a guess could delete the wrong file.
-    titled = {
-        source: record.title for source, record in documents.items() if wanted.casefold() == record.title.casefold()
-    }
-    for file, path in files.items():
-        meta = manifest.get(file)
-        if meta and wanted.casefold() == meta.title.casefold():
-            titled.setdefault(source_name(path), meta.title)
-    if len(titled) == 1:
-        source, title = next(iter(titled.items()))
-        return by_source.get(source), source, title
-    if titled:
-        names = ", ".join(sorted(Path(s).name for s in titled))
-        raise UsageError(f"{len(titled)} dokumenter har titlen »{name}«. Angiv filnavnet i stedet: {names}")
-    known = sorted(set(files) | {Path(s).name for s in documents})
-    raise UsageError(f"Intet dokument hedder »{name}«. Se listen med: python -m ingest list ({', '.join(known)})")
-
-
-def _open_store(settings: Settings, model: str | None) -> ChromaStore | None:
-    """The index of the configured encoder (or ``model``), or None when none is built yet."""
+def _check_name(corpus: Path, name: str) -> None:
     try:
-        slug = model_slug(model or settings.embedding.model)
-        return ChromaStore(Location.of(settings), settings.store.collection, slug)
-    except IndexNotBuiltError:
-        return None
+        most = os.pathconf(corpus, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        most = 255
+    size = len(name.encode("utf-8", "surrogateescape"))
+    if size > most:
+        raise CorpusError(
+            name[:40] + "…",
+            f"har et filnavn på {size} bytes; corpus-mappens filsystem tillader højst {most}. Omdøb filen",
+        )
+
+
+def _place(settings: Settings, meta: DocumentMeta, data: bytes) -> None:
+    """Copy ``data`` into the corpus as ``meta.file`` and write its manifest entry (an
+    entry left by a file removed by hand is replaced); all or nothing."""
+    corpus, name = settings.corpus_dir, meta.file
+    before = manifest_text(settings.manifest_file)
+    after = with_entry(without_entry(before, name), meta)
+    load_manifest_text(after)
+    partial = corpus / f".ingest-{secrets.token_hex(6)}.partial"  # short: any name that fits fits here
+    try:
+        with open(partial, "xb") as out:
+            out.write(data)
+        os.replace(partial, corpus / name)
+    except OSError as exc:
+        discard(partial)
+        raise CorpusError(name, f"kan ikke kopieres til {corpus} ({os_reason(exc)})") from exc
+    try:
+        write_manifest(settings.manifest_file, after)
+    except (OSError, CorpusError) as exc:
+        discard(corpus / name)
+        why = os_reason(exc) if isinstance(exc, OSError) else exc.reason
+        raise CorpusError(name, f"kan ikke skrives i manifest.toml ({why})") from exc
 
 
 @dataclass(frozen=True)
-class Row:
-    """One line of `python -m ingest list`."""
-
-    file: str
-    title: str
-    kind: str
-    date: str
-    pages: int
-    passages: int
-    status: str
+class _Manifests:
+    before: str | None  # None: there was no manifest file
+    after: str  # as the add left it
 
 
-def list_documents(settings: Settings, model: str | None = None) -> list[Row]:
-    """Every document in the corpus folder or the index, with its state."""
-    manifest = load_manifest(settings.manifest_file)
-    store = _open_store(settings, model)
+def _take_back(settings: Settings, added: list[DocumentMeta], manifests: _Manifests) -> None:
+    """Undo ``add`` for ``added`` (its ingest failed): their files and manifest entries go.
+    The manifest gets its old bytes back unless someone changed it in between."""
+    path = settings.manifest_file
     try:
-        documents = store.documents() if store else {}
-    finally:
-        if store:
-            store.close()
-    rows = []
-    files = sorted(p for p in settings.corpus_dir.iterdir() if is_document(p)) if settings.corpus_dir.is_dir() else []
-    seen = set()
-    for path in files:
-        source = source_name(path)
-        seen.add(source)
-        meta = manifest.get(path.name)
-        record = documents.get(source)
-        if record is None:
-            title = meta.title if meta else "(titel findes ved indeksering)"
-            rows.append(
-                Row(path.name, title, meta.kind if meta else "", meta.date if meta else "", 0, 0, "ikke indekseret")
-            )
-            continue
-        changed = _changed(path, record, settings.ingest.max_bytes)
-        status = "ændret siden indeksering" if changed else "indekseret"
-        rows.append(Row(path.name, record.title, record.kind, record.date, record.pages, record.passages, status))
-    for source, record in sorted(documents.items()):
-        if source not in seen:
-            status = "kun i indekset (filen er her ikke)"
-            rows.append(
-                Row(Path(source).name, record.title, record.kind, record.date, record.pages, record.passages, status)
-            )
-    return rows
-
-
-def _changed(path: Path, record: DocumentRecord, max_bytes: int) -> bool:
-    try:
-        return file_hash(read_bytes(path, path.name, max_bytes)) != record.doc_hash
-    except AssistantError:
-        return True
+        text = manifest_text(path)
+        if text == manifests.after and manifests.before is None:
+            discard(path)
+        elif text == manifests.after:
+            write_manifest(path, manifests.before)  # type: ignore[arg-type]
+        else:
+            for meta in added:
+                text = without_entry(text, meta.file)
+            write_manifest(path, text)
+    except (OSError, CorpusError) as exc:
+        why = os_reason(exc) if isinstance(exc, OSError) else exc.reason
+        logger.warning("manifest.toml kunne ikke sættes tilbage (%s); ret den selv", why)
+    for meta in added:
+        discard(settings.corpus_dir / meta.file)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import tomli_w
 
-from assistant.errors import CorpusError
+from assistant.errors import CorpusError, os_reason
 from ingest.extract import DEFAULT_KIND, SUFFIXES, Extracted
 from ingest.layouts import LAYOUTS
 
@@ -33,12 +34,7 @@ class DocumentMeta:
 
 def load_manifest(path: Path) -> dict[str, DocumentMeta]:
     """Manifest entries by file name; a missing manifest is an empty one."""
-    if not path.is_file():
-        return {}
-    try:
-        return load_manifest_text(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise CorpusError("corpus/manifest.toml", f"kan ikke læses: {exc}") from exc
+    return load_manifest_text(manifest_text(path))
 
 
 def load_manifest_text(text: str) -> dict[str, DocumentMeta]:
@@ -63,26 +59,66 @@ def load_manifest_text(text: str) -> dict[str, DocumentMeta]:
     return entries
 
 
-def corpus_files(corpus_dir: Path, manifest: dict[str, DocumentMeta]) -> dict[str, Path]:
-    """The source files to index, by file name: every listed file that exists plus
-    every unlisted text file in the folder. A missing or empty folder is an error, not
-    an instruction to empty the index."""
+def corpus_files(corpus_dir: Path, manifest: dict[str, DocumentMeta], warn: bool = True) -> dict[str, Path]:
+    """The source files to index, by file name: the regular files in the folder with a
+    supported suffix (symbolic links, special files and anything that resolves outside
+    the folder are skipped, with a warning when ``warn``). A missing or empty folder is
+    an error, not an instruction to empty the index."""
     if not corpus_dir.is_dir():
         raise CorpusError(str(corpus_dir), "mappen findes ikke; intet er ændret i indekset")
-    files = {p.name: p for p in sorted(corpus_dir.iterdir()) if is_document(p)}
+    files, skipped = scan(corpus_dir)
+    if warn:
+        for name, why in skipped.items():
+            logger.warning(
+                "%s springes over (%s): corpus-mappen rummer kun almindelige filer, der ligger i den; kopiér filen ind",
+                name,
+                why,
+            )
     if not files:
         raise CorpusError(
             str(corpus_dir), f"mappen indeholder ingen dokumenter ({', '.join(SUFFIXES)}); intet er ændret i indekset"
         )
-    for name in manifest:
-        if name not in files:
-            logger.warning("manifest.toml names %s, which is not in %s", name, corpus_dir)
+    if warn:
+        for name in manifest:
+            if name not in files and name not in skipped:
+                logger.warning(
+                    "manifest.toml nævner %s, men filen findes ikke i %s; fjern posten med: python -m ingest remove %r",
+                    name,
+                    corpus_dir,
+                    name,
+                )
     return files
 
 
+def scan(corpus_dir: Path) -> tuple[dict[str, Path], dict[str, str]]:
+    """(The documents in the folder by file name; the entries that look like documents
+    but are skipped, with the reason). The corpus is a set of regular files inside it."""
+    root = corpus_dir.resolve()
+    files: dict[str, Path] = {}
+    skipped: dict[str, str] = {}
+    for path in sorted(corpus_dir.iterdir()):
+        if not looks_like_document(path):
+            continue
+        if path.is_symlink():
+            skipped[path.name] = "symbolsk link"
+        elif not path.is_file():
+            if not path.is_dir():
+                skipped[path.name] = "ikke en almindelig fil"
+        elif path.resolve().parent != root:
+            skipped[path.name] = "peger uden for corpus-mappen"
+        else:
+            files[path.name] = path
+    return files, skipped
+
+
 def is_document(path: Path) -> bool:
-    """A file ingest reads: a supported suffix, not hidden, not a temporary copy."""
-    return path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith((".", "~"))
+    """A file ingest reads: a regular file (not a symbolic link) with a supported suffix,
+    not hidden, not a temporary copy."""
+    return looks_like_document(path) and path.is_file() and not path.is_symlink()
+
+
+def looks_like_document(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES and not path.name.startswith((".", "~"))
 
 
 def meta_for(name: str, extracted: Extracted, manifest: dict[str, DocumentMeta]) -> DocumentMeta:
@@ -101,25 +137,51 @@ def guess_title(name: str, extracted: Extracted) -> str:
     return first if len(first) <= 120 else Path(name).stem
 
 
-def add_entry(path: Path, meta: DocumentMeta) -> None:
-    """Append ``meta`` to the manifest at ``path``, keeping what is there (comments too)."""
+def manifest_text(path: Path) -> str:
+    """The manifest's text ("" when there is none), checked: a manifest that does not
+    parse is a CorpusError before anything is changed."""
+    if not path.is_file():
+        return ""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError("corpus/manifest.toml", f"kan ikke læses: {exc}") from exc
+    except OSError as exc:
+        raise CorpusError("corpus/manifest.toml", f"kan ikke læses ({os_reason(exc)})") from exc
+    load_manifest_text(text)
+    return text
+
+
+def with_entry(text: str, meta: DocumentMeta) -> str:
+    """``text`` with an entry for ``meta`` appended (what is there, comments too, kept)."""
     entry = {k: v for k, v in asdict(meta).items() if v not in (None, "", False)}
     block = "[[document]]\n" + tomli_w.dumps(entry)  # never an inline array of tables
-    current = path.read_text(encoding="utf-8") if path.is_file() else ""
-    separator = "" if not current or current.endswith("\n\n") else ("\n" if current.endswith("\n") else "\n\n")
-    _write(path, current + separator + block)
+    separator = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+    return text + separator + block
+
+
+def without_entry(text: str, file: str) -> str:
+    """``text`` without the entry for ``file`` (other text unchanged; the same text when
+    there is none)."""
+    parts = re.split(r"(?m)^(?=\[\[document\]\][ \t]*$)", text)
+    kept = [part for part in parts if not _names(part, file)]
+    if len(kept) == len(parts):
+        return text
+    return "".join(kept).rstrip("\n") + "\n"
+
+
+def add_entry(path: Path, meta: DocumentMeta) -> None:
+    """Append ``meta`` to the manifest at ``path``, keeping what is there (comments too)."""
+    write_manifest(path, with_entry(manifest_text(path), meta))
 
 
 def remove_entry(path: Path, file: str) -> bool:
     """Drop the entry for ``file`` from the manifest (other text unchanged). True if found."""
-    if not path.is_file():
+    text = manifest_text(path)
+    changed = without_entry(text, file)
+    if changed == text:
         return False
-    text = path.read_text(encoding="utf-8")
-    parts = re.split(r"(?m)^(?=\[\[document\]\][ \t]*$)", text)
-    kept = [part for part in parts if not _names(part, file)]
-    if len(kept) == len(parts):
-        return False
-    _write(path, "".join(kept).rstrip("\n") + "\n")
+    write_manifest(path, changed)
     return True
 
 
@@ -132,8 +194,15 @@ def _names(part: str, file: str) -> bool:
         return False
 
 
-def _write(path: Path, text: str) -> None:
-    load_manifest_text(text)  # never write a manifest that does not parse
+def write_manifest(path: Path, text: str) -> None:
+    """Replace the manifest by ``text`` in one step (never one that does not parse).
+    OSError when it cannot be written; the old manifest is then as it was."""
+    load_manifest_text(text)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise

@@ -49,7 +49,9 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)  # indexed again: the store did not hold all of it
     failed: list[CorpusError] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # failed, and its old version still answers
     passages: int = 0
     spans: int = 0
     embedded: int = 0
@@ -59,7 +61,8 @@ class IngestReport:
 
     @property
     def documents(self) -> int:
-        return len(self.added) + len(self.updated) + len(self.unchanged)
+        """The documents the index holds after the run."""
+        return len(self.added) + len(self.updated) + len(self.unchanged) + len(self.repaired) + len(self.kept)
 
 
 class IngestBusyError(AssistantError):
@@ -96,9 +99,8 @@ def source_name(path: Path) -> str:
 
 def corpus_sources(settings: Settings) -> list[str]:
     """The source names of the files ingest would index now (CorpusError when none)."""
-    return [
-        source_name(path) for path in corpus_files(settings.corpus_dir, load_manifest(settings.manifest_file)).values()
-    ]
+    files = corpus_files(settings.corpus_dir, load_manifest(settings.manifest_file), warn=False)
+    return [source_name(path) for path in files.values()]
 
 
 def revision(doc_hash: str, meta: DocumentMeta, settings: Settings) -> str:
@@ -234,8 +236,9 @@ class _Run:
 
     def update(self, files: dict[str, Path]) -> None:
         if removed := self.store.collect_garbage():
-            logger.info("removed %d passages left by an interrupted ingest", removed)
+            logger.info("fjernede %d passager efterladt af en afbrudt indeksering", removed)
         registry = self.store.documents()
+        damaged = self._damaged(registry)
         current = {source_name(path) for path in files.values()}
         # Content hash -> the document that holds it: a copy under another name is refused.
         self._holders = {r.doc_hash: s for s, r in registry.items() if s in current}
@@ -243,11 +246,19 @@ class _Run:
         for name, path in files.items():
             source = source_name(path)
             seen.add(source)
-            old = registry.get(source)
+            old = None if source in damaged else registry.get(source)
             try:
                 status = self._document(name, path, source, old)
+                if source in damaged:
+                    self.report.added.remove(source)
+                    self.report.repaired.append(source)
+                    status = "repaired"
             except CorpusError as exc:
                 self.report.failed.append(exc)
+                if old is not None:
+                    self.report.kept.append(source)
+                    self.report.passages += old.passages
+                    self.report.spans += old.spans
                 status = "failed"
             self.notify(source, status)
         for source in sorted(set(registry) - seen):
@@ -255,6 +266,26 @@ class _Run:
             self.report.removed.append(source)
             self.notify(source, "removed")
         self.report.embedded, self.report.cache_hits = self.cache.misses, self.cache.hits
+
+    def _damaged(self, registry: dict[str, DocumentRecord]) -> set[str]:
+        """The documents whose passages or spans the store cannot all read back (with their
+        vectors): they are indexed again. A store that cannot be read at all is an
+        IndexCorruptError that says to rebuild."""
+        held = self.store.readable_counts()
+        damaged = set()
+        for source, record in registry.items():
+            passages, spans = held.get((source, record.revision), (0, 0))
+            if (passages, spans) != (record.passages, record.spans):
+                logger.warning(
+                    "%s: indekset rummer %d af %d passager og %d af %d udsnit; dokumentet indekseres igen",
+                    source,
+                    passages,
+                    record.passages,
+                    spans,
+                    record.spans,
+                )
+                damaged.add(source)
+        return damaged
 
     def _document(self, name: str, path: Path, source: str, old: DocumentRecord | None) -> str:
         fmt = file_format(path, source)
@@ -272,7 +303,7 @@ class _Run:
                 self.report.passages += old.passages
                 self.report.spans += old.spans
                 return "unchanged"
-        sf = source_from_bytes(data, fmt, source, digest)
+        sf = source_from_bytes(data, fmt, source, digest, self.settings.ingest)
         meta = meta_for(name, sf.extracted, self.manifest)
         rev = revision(sf.doc_hash, meta, self.settings)
         if old and old.revision == rev:
@@ -339,10 +370,11 @@ class _Run:
         """An OCR repairer whose lexicon includes the words of the clean corpus documents."""
         if self._repairer is None:
             texts = []
-            for name, path in corpus_files(self.settings.corpus_dir, self.manifest).items():
+            for name, path in corpus_files(self.settings.corpus_dir, self.manifest, warn=False).items():
                 if not self.manifest.get(name, DocumentMeta(name, name)).ocr:
                     try:
-                        texts.append(read_source(path, name, self.settings.ingest.max_bytes).text)
+                        limits = self.settings.ingest
+                        texts.append(read_source(path, name, limits.max_bytes, limits).text)
                     except CorpusError:
                         continue
             self._repairer = OcrRepairer(Lexicon(texts))

