@@ -1,23 +1,39 @@
 """`python -m assistant ask …` and `python -m assistant dokumenter`: the user's command line.
 
-Everything printed is Danish. Exit codes: 0 done, 1 the index is missing or broken,
-2 a usage error (an empty, over-long or malformed question, an unknown document).
+Everything printed is Danish. Exit codes: 0 done, 1 the index is missing or broken (or,
+in a batch, some question could not be answered because of it), 2 a usage error (an
+empty, over-long or malformed question, an unknown document).
+
+A batch (``ask -``) answers one question per input line and writes one JSON line per
+question, whatever happens: a question that fails gets an error line and the rest go
+on. A Chroma server that stops answering is retried with growing pauses for at most
+``--retry-seconds``; after that each question is tried once and reported, until the
+server answers again.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
-from collections.abc import Iterable
-from typing import TextIO
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TextIO
 
 from assistant.cliutil import DanishParser, fail, setup_logging
 from assistant.config import load_settings
 from assistant.engine import Assistant, build_assistant
-from assistant.errors import AssistantError, QuestionError
+from assistant.errors import AssistantError, QuestionError, StoreUnavailableError, UsageError
 from assistant.query import validate
 from assistant.schema import Answer
 from assistant.textnorm import display
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 60.0  # how long a batch waits for a Chroma server that stopped answering
+FIRST_PAUSE, LONGEST_PAUSE = 0.5, 8.0  # the pauses between tries double from the first to the longest
+UNEXPECTED = "Der skete en uventet fejl ved dette spørgsmål; se loggen. De øvrige spørgsmål besvares."
 
 
 def _parser() -> DanishParser:
@@ -31,18 +47,34 @@ def _parser() -> DanishParser:
     )
     ask.add_argument("--json", action="store_true", help="skriv svaret som JSON")
     ask.add_argument(
+        "--retry-seconds",
+        type=_seconds,
+        default=RETRY_SECONDS,
+        metavar="SEK",
+        help=f"ved -: så længe prøves en Chroma-server, der ikke svarer, igen (standard {RETRY_SECONDS:g})",
+    )
+    ask.add_argument(
         "--doc",
         action="append",
         metavar="KILDE",
-        help="søg kun i dette dokument (fx corpus/bilag-1-….txt); kan gentages",
+        help="søg kun i dette dokument (fx bilag-1-….txt); kan gentages",
     )
     sub.add_parser("dokumenter", help="vis de indekserede dokumenter")
     return parser
 
 
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not 0 <= seconds <= 3600:
+        raise ValueError(value)
+    return seconds
+
+
 def format_answer(answer: Answer) -> str:
     """The answer and its numbered sources, for a person at a terminal."""
     lines = [answer.answer, ""]
+    if answer.notice:
+        lines[1:1] = ["", f"Bemærk: {answer.notice}"]
     if answer.citations:
         lines.append("Kilder:" if answer.answered else "Muligvis relevante steder (besvarer ikke spørgsmålet):")
     for c in answer.citations:
@@ -53,22 +85,72 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines).rstrip()
 
 
-def _batch(assistant: Assistant, stream: Iterable[str], out: TextIO, sources: list[str] | None) -> int:
-    """One JSON line per input line; a bad question gets an error object, the rest go on."""
+@dataclass
+class _Outage:
+    """When the store stopped answering (None while it answers)."""
+
+    since: float | None = None
+
+
+def _ask_retrying(ask: Callable[[], Answer], outage: _Outage, budget: float) -> Answer:
+    """``ask()``; while the store does not answer, try again with growing pauses until
+    ``budget`` seconds have passed since the outage began (once, if they already have)."""
+    pause = FIRST_PAUSE
+    while True:
+        try:
+            answer = ask()
+        except StoreUnavailableError:
+            now = time.monotonic()
+            outage.since = outage.since if outage.since is not None else now
+            left = outage.since + budget - now
+            if left <= 0:
+                raise
+            logger.warning("Chroma-serveren svarer ikke; prøver igen om %.1f s", min(pause, left))
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, LONGEST_PAUSE)
+            continue
+        outage.since = None
+        return answer
+
+
+def _batch(
+    assistant: Assistant, stream: Iterable[str], out: TextIO, sources: list[str] | None, retry_seconds: float
+) -> int:
+    """One JSON line per input line: the answer, or an object with the question, an
+    ``error`` (Danish) and its ``code``; a failed question never stops the batch."""
     status = 0
+    outage = _Outage()
     for line in stream:
         question = line.rstrip("\n")
         if not question.strip():
             continue
         try:
-            payload = assistant.ask(question, sources).model_dump()
-        except QuestionError as exc:
-            shown = question.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # bad bytes as U+FFFD
-            payload = {"question": shown, "error": exc.message}
-            status = exc.exit_code
+            payload: dict[str, Any] = _ask_retrying(
+                lambda q=question: assistant.ask(q, sources), outage, retry_seconds
+            ).model_dump()
+        except AssistantError as exc:
+            payload = _error(question, exc.message, _code(exc))
+            status = 1 if status == 1 or not isinstance(exc, UsageError) else exc.exit_code
+        except Exception:  # one question's bug is not the batch's end: log it, say so, go on
+            logger.exception("uventet fejl ved spørgsmålet %r", question[:80])
+            payload, status = _error(question, UNEXPECTED, "unexpected"), 1
         out.write(json.dumps(payload, ensure_ascii=False) + "\n")
         out.flush()
     return status
+
+
+def _error(question: str, message: str, code: str) -> dict[str, str]:
+    shown = question.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # bad bytes as U+FFFD
+    return {"question": shown, "error": message, "code": code}
+
+
+def _code(exc: AssistantError) -> str:
+    """A stable name for what went wrong, for programs reading the batch's output."""
+    if isinstance(exc, QuestionError):
+        return "question"
+    if isinstance(exc, StoreUnavailableError):
+        return "store_unavailable"
+    return "usage" if isinstance(exc, UsageError) else "index"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Bemærk: {', '.join(stale)} er ændret siden indekseringen; kør python -m ingest.", file=sys.stderr)
         if args.question == "-":
             sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]  # bad bytes: a message, not a crash
-            return _batch(assistant, sys.stdin, sys.stdout, args.doc)
+            return _batch(assistant, sys.stdin, sys.stdout, args.doc, args.retry_seconds)
         answer = assistant.ask(args.question, args.doc)
     except AssistantError as exc:
         return fail(exc)

@@ -14,6 +14,7 @@ from assistant import query as questions
 from assistant.answer import Answerer, Decision
 from assistant.catalog import Catalog
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.documents import corpus_files, corpus_name, incomplete_notice, unknown_documents
 from assistant.embed import VectorEmbedding, build_embed_model, model_slug
 from assistant.errors import IndexNotBuiltError, QuestionError
 from assistant.features import Evidence, resolve_terms, span_candidates
@@ -32,6 +33,7 @@ class IndexView:
     """One consistent snapshot of the committed index."""
 
     revisions: dict[str, str]
+    names: dict[str, str]  # the name people see (relative to the corpus folder) -> source
     catalog: Catalog
     vectors: PassageVectors
     retriever: HybridRetriever
@@ -82,6 +84,7 @@ class Assistant:
         self._hashes: dict[str, tuple[tuple[int, int], str]] = {}
         self._texts: dict[tuple[str, str], str] = {}  # (source, revision) -> indexed text
         self._texts_lock = threading.Lock()
+        self._unindexed: tuple[float, IndexView | None, list[str], int] = (0.0, None, [], 0)
 
     @property
     def catalog(self) -> Catalog:
@@ -119,7 +122,7 @@ class Assistant:
         query = questions.parse(
             question, self.settings.answer.max_question_chars, self.settings.retrieval.stemmer, view.lexicon
         )
-        _check_filter(sources, view.catalog.documents)
+        sources = _check_filter(sources, view)
         vector = self.embed_model.query_vector(query.dense)
         lap("embed")
         hits = view.retriever.search(query.lexical, vector, sources)
@@ -139,12 +142,15 @@ class Assistant:
         candidates = span_candidates(query, terms, hits, view.catalog, passage_dense, span_dense)
         decision = view.answerer.answer(evidence, candidates)
         lap("answer")
+        missing, total = self.unindexed()
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         answer = Answer(
             question=query.text,
             answer=decision.text,
             answered=decision.answered,
             citations=decision.citations,
+            incomplete=missing,
+            notice=incomplete_notice(len(missing), total),
             timings_ms=timings,
         )
         return Trace(answer, evidence, decision)
@@ -160,6 +166,33 @@ class Assistant:
                 return False
             self._view = load_view(self.settings, self.store, self.embed_model, self.model)
             return True
+
+    def unindexed(self) -> tuple[list[str], int]:
+        """(The documents in the corpus folder that the index does not hold, by name; how
+        many documents the folder holds). An interrupted first build, a file added since,
+        or one ingest could not read. Read again at most every ``retrieval.reload_seconds``."""
+        checked, view, missing, total = self._unindexed
+        if view is not self._view or time.monotonic() - checked >= self.settings.retrieval.reload_seconds:
+            view = self._view
+            on_disk = corpus_files(self.settings.corpus_dir)
+            missing, total = [name for name in on_disk if name not in view.names], len(on_disk)
+            self._unindexed = (time.monotonic(), view, missing, total)
+        return list(missing), total
+
+    def name_of(self, source: str) -> str:
+        """The name people see for an indexed source: relative to the corpus folder."""
+        return corpus_name(self.settings.corpus_dir, source)
+
+    def source_of(self, name: str) -> str | None:
+        """The indexed source a person's name for it refers to: its name relative to the
+        corpus folder, or its relative source name (``corpus/x.txt``). Never an absolute
+        path: None for those, and for anything the index does not hold."""
+        view = self._view
+        if name in view.names:
+            return view.names[name]
+        if name in view.catalog.documents and not Path(name).is_absolute():
+            return name
+        return None
 
     def stale_documents(self) -> list[str]:
         """Indexed documents whose file has changed or gone since it was indexed. With a
@@ -213,15 +246,23 @@ def source_path(source: str) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
-def _check_filter(sources: Sequence[str] | None, documents: dict[str, DocumentRecord]) -> None:
-    if sources is None:
-        return
-    unknown = [s for s in sources if s not in documents]
-    if unknown or not sources:
-        raise QuestionError(
-            f"Ukendt dokument i filteret: {', '.join(unknown) or '(tomt filter)'}. "
-            f"Gyldige: {', '.join(sorted(documents))}"
-        )
+def _check_filter(names: Sequence[str] | None, view: IndexView) -> list[str] | None:
+    """The sources a filter names (by source or by name); QuestionError for an empty
+    filter or one naming anything the index does not hold."""
+    if names is None:
+        return None
+    if not names:
+        raise QuestionError("Filteret er tomt: nævn mindst ét dokument, eller lad filteret være væk.")
+    sources, unknown = [], []
+    for name in names:
+        source = (name if name in view.catalog.documents else view.names.get(name)) if isinstance(name, str) else None
+        if source is None:
+            unknown.append(name)
+        else:
+            sources.append(source)
+    if unknown:
+        raise QuestionError(unknown_documents(unknown, view.names))
+    return sources
 
 
 def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding, answer_model: AnswerModel) -> IndexView:
@@ -248,9 +289,12 @@ def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding, an
         max_question_chars=settings.answer.max_question_chars,
     )
     revisions = {source: record.revision for source, record in documents.items()}
+    names: dict[str, str] = {}
+    for source in sorted(documents):
+        names.setdefault(corpus_name(settings.corpus_dir, source), source)
     lexicon = Lexicon.load(settings.lexicon_file) if settings.answer.lexicon else Lexicon()
     answerer = Answerer(catalog, settings.answer, answer_model)
-    return IndexView(revisions, catalog, passage_vectors, retriever, answerer, lexicon)
+    return IndexView(revisions, names, catalog, passage_vectors, retriever, answerer, lexicon)
 
 
 def build_assistant(

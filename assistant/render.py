@@ -51,8 +51,11 @@ def _groups(answer: Answer) -> list[tuple[str, str, list[Citation]]]:
 
 def answer_message(answer: Answer) -> str:
     """The chat message: the answer with its [n] markers, then its sources, each number a
-    link to its span (so the history stays checkable after later questions)."""
+    link to its span (so the history stays checkable after later questions); and, while
+    documents are not indexed yet, a note that says so."""
     lines = [md_escape(line) for line in answer.answer.split("\n")]
+    if answer.notice:
+        lines.append(f"*{md_escape(answer.notice)}*")
     if answer.citations:
         sources = [f"*{md_escape(_sources_label(answer))}:*"]
         for title, locator, cites in _groups(answer):
@@ -65,6 +68,8 @@ def answer_message(answer: Answer) -> str:
 def plain_text(answer: Answer) -> str:
     """The answer and its sources as plain text, for a case note."""
     lines = [f"Spørgsmål: {answer.question}", "", answer.answer]
+    if answer.notice:
+        lines += ["", answer.notice]
     if answer.citations:
         lines += ["", f"{_sources_label(answer)}:"]
         lines += [f"[{c.n}] {c.title}, {c.locator}: »{display(c.quote)}«" for c in answer.citations]
@@ -220,3 +225,27 @@ def status_html(status: Status, ready: bool, stale: list[str]) -> str:
             f"(eller genstart appen).</p><ul>{items}</ul></div>"
         )
     return "".join(parts)
+
+
+def login_html(title: str, message: str = "", next_path: str = "/", failed: bool = False) -> str:
+    """The login page (a plain form, no scripts): shown when ASSISTANT_AUTH_FILE is set."""
+    note = f'<p class="{"error" if failed else "note"}" role="alert">{escape(message)}</p>' if message else ""
+    return (
+        '<!doctype html><html lang="da"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Log ind – {escape(title)}</title><style>"
+        "body{font-family:system-ui,sans-serif;background:#f6f7f9;margin:0;display:flex;min-height:100vh;"
+        "align-items:center;justify-content:center}"
+        "form{background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002;width:20rem}"
+        "h1{font-size:1.2rem;margin:0 0 1rem}label{display:block;margin:.8rem 0 .2rem}"
+        "input{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem}"
+        "button{margin-top:1.2rem;padding:.6rem 1.2rem;font-size:1rem}"
+        ".error{color:#a00;font-weight:600}.note{color:#333}</style></head><body>"
+        f'<form method="post" action="login"><h1>{escape(title)}</h1>{note}'
+        f'<input type="hidden" name="next" value="{_attr(next_path)}">'
+        '<label for="username">Brugernavn</label>'
+        '<input id="username" name="username" autocomplete="username" required autofocus>'
+        '<label for="password">Adgangskode</label>'
+        '<input id="password" name="password" type="password" autocomplete="current-password" required>'
+        '<button type="submit">Log ind</button></form></body></html>'
+    )

@@ -23,10 +23,16 @@ class Answer(BaseModel):
 
     When ``answered`` is false the documents do not support an answer; the citations are
     then the nearest passages, shown as possibly relevant.
+
+    ``incomplete`` names the documents in the corpus folder (relative to it) that the
+    index does not hold yet; ``notice`` then says so in one Danish sentence, which every
+    caller shows with the answer. Both are empty when the index holds the whole folder.
     """
 
     question: str
     answer: str
     answered: bool
     citations: list[Citation] = Field(default_factory=list)
+    incomplete: list[str] = Field(default_factory=list)
+    notice: str = ""
     timings_ms: dict[str, float] = Field(default_factory=dict)

@@ -58,11 +58,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Iterator[str]:
+def app_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus = tmp_path_factory.mktemp("app") / "corpus"
     shutil.copytree(PROJECT_ROOT / "corpus", corpus)
     (corpus / "ildfluer.txt").write_text(HOSTILE, encoding="utf-8")
     make_pdf(corpus / PDF_NAME, PDF_PAGES, title="Årsrapport om fyrtårne")  # no manifest entry: its own title
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def app_url(app_corpus: Path, shared_cache: Path) -> Iterator[str]:
+    corpus = app_corpus
     port = _free_port()
     env = {
         **os.environ,
@@ -125,15 +131,16 @@ def _ask(page, question: str) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - started
 
 
-def _source_slice(url: str) -> str:
+def _source_slice(url: str, corpus: Path) -> str:
     from urllib.parse import parse_qs, urlsplit
 
     query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-    text = (PROJECT_ROOT / query["doc"]).read_bytes().decode("utf-8")  # an absolute name stays absolute
+    assert not Path(query["doc"]).is_absolute()  # documents are named relative to the corpus folder
+    text = (corpus / query["doc"]).read_bytes().decode("utf-8")
     return text[int(query["start"]) : int(query["end"])]
 
 
-def test_ask_open_a_citation_and_its_stable_link(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_ask_open_a_citation_and_its_stable_link(browser, app_url: str, app_corpus: Path) -> None:  # type: ignore[no-untyped-def]
     page = _open(browser, app_url)
     SHOTS.mkdir(exist_ok=True)
     _ask(page, "Hvilke forsøg stopper 31/12-21?")  # warm-up
@@ -156,7 +163,7 @@ def test_ask_open_a_citation_and_its_stable_link(browser, app_url: str) -> None:
     assert mark.evaluate("m => { const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
     href = page.locator("#viewer a.permalink").get_attribute("href")
     assert href and href.startswith("?doc=")
-    exact = _source_slice(app_url + href)
+    exact = _source_slice(app_url + href, app_corpus)
     assert exact and mark.evaluate("m => m.textContent") == exact  # the highlight is the source text at its offsets
     page.screenshot(path=SHOTS / "viewer.png")
 
@@ -273,3 +280,20 @@ def test_a_pdf_is_listed_and_cited_by_page(browser, app_url: str) -> None:  # ty
     row = page.locator("#documents tr", has_text="Årsrapport om fyrtårne")
     assert "PDF-dokument, 2 sider" in row.inner_text() and PDF_NAME in row.inner_text()
     page.screenshot(path=SHOTS / "documents-pdf.png")
+
+
+def test_the_routes_the_app_does_not_use_are_closed_without_a_login(app_url: str, app_corpus: Path) -> None:
+    import httpx
+
+    with httpx.Client(base_url=app_url, timeout=60) as client:
+        assert client.get("/", headers={"accept": "text/html"}).status_code == 200  # no login file: no login
+        upload = client.post("/gradio_api/upload", files={"files": ("stor.bin", b"x" * 2_000_000)})
+        assert upload.status_code == 404
+        for path in ("/monitoring", "/monitoring/summary", "/gradio_api/runs"):
+            assert client.get(path).status_code == 404, path
+        assert set(client.get("/gradio_api/info").json()["named_endpoints"]) == {"/ask"}
+        started = client.post("/gradio_api/call/ask", json={"data": ["Hvilke forsøg stopper 31/12-21?", None]})
+        stream = client.get(f"/gradio_api/call/ask/{started.json()['event_id']}").text
+    assert stream.startswith("event: complete") and str(app_corpus) not in stream
+    answer = json.loads(stream.split("data: ", 1)[1])[0]
+    assert answer["citations"] and all((app_corpus / c["source"]).is_file() for c in answer["citations"])

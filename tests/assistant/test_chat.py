@@ -132,7 +132,8 @@ def test_an_answer_turn_renders_history_and_citations_that_quote_the_source(
     cites = _parse(sources).cites
     assert cites and "Kopiér svar med kilder" in sources
     for cite in cites:
-        text = Path(cite["data-doc"]).read_text(encoding="utf-8")
+        assert not Path(cite["data-doc"]).is_absolute()  # named relative to the corpus folder
+        text = (tiny_settings.corpus_dir / cite["data-doc"]).read_text(encoding="utf-8")
         view = chat.show_span(service, {"doc": cite["data-doc"], "start": cite["data-start"], "end": cite["data-end"]})
         marked = re.search(r'<mark id="cite-mark">(.*?)</mark>', view, re.S)
         assert marked is not None
@@ -152,20 +153,31 @@ def test_unusable_questions_leave_the_history_and_say_why(service: IndexService)
 
 
 def test_filter_restricts_the_documents_searched(service: IndexService, tiny_settings: Settings) -> None:
-    notat = next(s for s in service.assistant.documents if s.endswith("notat.txt"))  # type: ignore[union-attr]
-    _, sources, _, notice = chat.respond(service, "Hvad viser evalueringen?", [], [notat])
-    assert notice == "" and {c["data-doc"] for c in _parse(sources).cites} == {notat}
+    _, sources, _, notice = chat.respond(service, "Hvad viser evalueringen?", [], ["notat.txt"])
+    assert notice == "" and {c["data-doc"] for c in _parse(sources).cites} == {"notat.txt"}
     _, _, _, notice = chat.respond(service, "Hvad viser evalueringen?", [], [])
     assert "mindst ét dokument" in notice
-    everything = list(service.assistant.documents)  # type: ignore[union-attr]
+    everything = [name for _, name in chat.page_state(service).choices]
+    assert sorted(everything) == ["dias.txt", "notat.txt", "scannet.txt", "tabel.txt"]
     assert chat.respond(service, "Hvad viser evalueringen?", [], everything)[3] == ""
+    # the source names inside the index are absolute paths here (the corpus is in a temporary
+    # folder); a client can neither see nor use them
+    internal = next(s for s in service.assistant.documents if s.endswith("notat.txt"))  # type: ignore[union-attr]
+    assert Path(internal).is_absolute()
+    _, _, _, notice = chat.respond(service, "Hvad viser evalueringen?", [], [internal])
+    assert "sti på serveren" in notice and str(tiny_settings.corpus_dir) not in notice
 
 
 def test_bad_links_get_danish_messages(service: IndexService) -> None:
-    source = next(iter(service.assistant.documents))  # type: ignore[union-attr]
+    source = "notat.txt"
+    internal = next(s for s in service.assistant.documents if s.endswith(source))  # type: ignore[union-attr]
     cases = (
         ({"doc": "corpus/findes-ikke.txt", "start": "0", "end": "5"}, "findes ikke"),
         ({"doc": "/etc/passwd", "start": "0", "end": "5"}, "findes ikke"),
+        ({"doc": "/etc/passwd"}, "findes ikke"),
+        ({"doc": internal, "start": "0", "end": "5"}, "findes ikke"),  # an absolute path, even an indexed one
+        ({"doc": internal}, "findes ikke"),
+        ({"doc": "../" * 8 + "etc/passwd"}, "findes ikke"),
         ({"doc": source, "start": "10", "end": "99999999"}, "uden for dokumentet"),
         ({"doc": source, "start": "20", "end": "10"}, "uden for dokumentet"),
         ({"doc": source, "start": "-1", "end": "10"}, "uden for dokumentet"),
@@ -181,8 +193,8 @@ def test_bad_links_get_danish_messages(service: IndexService) -> None:
 
 
 def test_a_link_into_a_changed_file_marks_the_indexed_text(service: IndexService, tiny_settings: Settings) -> None:
-    source = next(s for s in service.assistant.documents if s.endswith("tabel.txt"))  # type: ignore[union-attr]
-    path = Path(source)
+    source = "tabel.txt"
+    path = tiny_settings.corpus_dir / source
     indexed = path.read_text(encoding="utf-8")
     path.write_text("Ny tekst foran. " + indexed, "utf-8")
     view = chat.show_span(service, {"doc": source, "start": "0", "end": "10"})
@@ -191,8 +203,7 @@ def test_a_link_into_a_changed_file_marks_the_indexed_text(service: IndexService
 
 
 def test_the_ocr_document_carries_a_note(service: IndexService) -> None:
-    source = next(s for s in service.assistant.documents if s.endswith("scannet.txt"))  # type: ignore[union-attr]
-    assert "OCR-scannet" in chat.show_span(service, {"doc": source, "start": "0", "end": "5"})
+    assert "OCR-scannet" in chat.show_span(service, {"doc": "scannet.txt", "start": "0", "end": "5"})
 
 
 def test_the_api_returns_the_answer_with_numbered_sources(service: IndexService) -> None:
@@ -202,6 +213,88 @@ def test_the_api_returns_the_answer_with_numbered_sources(service: IndexService)
     assert result["answered"] and [c["n"] for c in result["citations"]] == list(range(1, len(result["citations"]) + 1))
     with pytest.raises(AssistantError, match="tomt"):
         chat.ask_api(service, "")
+    assert {c["source"] for c in result["citations"]} <= {"dias.txt", "notat.txt", "scannet.txt", "tabel.txt"}
+    assert result["incomplete"] == [] and result["notice"] == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "documents", "words"),
+    [
+        (123, None, "question skal være en tekst"),
+        (None, None, "question skal være en tekst"),
+        (["Hvornår?"], None, "question skal være en tekst"),
+        ("Hvornår stopper forsøget med grus?", [1, 2], "nr. 1 er et tal"),
+        ("Hvornår stopper forsøget med grus?", ["notat.txt", None], "nr. 2 er ingenting"),
+        ("Hvornår stopper forsøget med grus?", "abc", "skal være en liste"),
+        ("Hvornår stopper forsøget med grus?", {"doc": "notat.txt"}, "skal være en liste"),
+        ("Hvornår stopper forsøget med grus?", ["x" * 5000], "for langt"),
+        ("Hvornår stopper forsøget med grus?", ["notat.txt"] * 20_000, "højst 10.000"),
+        ("Hvornår stopper forsøget med grus?", [], "mindst ét dokument"),
+    ],
+)
+def test_the_api_checks_its_parameters(service: IndexService, question, documents, words: str) -> None:  # type: ignore[no-untyped-def]
+    from assistant.errors import QuestionError
+
+    with pytest.raises(QuestionError) as info:
+        chat.ask_api(service, question, documents)
+    assert words in info.value.message
+    assert len(info.value.message) < 400
+
+
+def test_unknown_documents_are_named_a_few_and_counted(service: IndexService, tiny_settings: Settings) -> None:
+    from assistant.errors import QuestionError
+
+    names = [f"findes-ikke-{i}.txt" for i in range(9_999)] + ["notat.txt"]
+    with pytest.raises(QuestionError) as info:
+        chat.ask_api(service, "Hvornår stopper forsøget med grus?", names)
+    message = info.value.message
+    assert "»findes-ikke-0.txt«, »findes-ikke-1.txt«, »findes-ikke-2.txt« og 9.996 andre" in message
+    assert "findes-ikke-3.txt" not in message and len(message) < 600
+    assert "notat.txt" in message and str(tiny_settings.corpus_dir) not in message  # the valid names, relative
+    with pytest.raises(QuestionError, match="Ukendt dokument") as info:
+        chat.ask_api(service, "Hvornår?", ["x" * 900])
+    assert "…«" in info.value.message and len(info.value.message) < 600  # a long name is cut
+    with pytest.raises(QuestionError, match="aldrig ved en sti på serveren") as info:
+        chat.ask_api(service, "Hvornår?", ["notat.txt", "/etc/passwd"])
+    assert "passwd" not in info.value.message
+
+
+def test_no_absolute_path_reaches_a_client(service: IndexService, tiny_settings: Settings, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    root = str(tmp_path)  # the corpus and the data folder are both in here
+    result = chat.ask_api(service, "Hvornår stopper forsøget med grus?")
+    history, sources, _, _ = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
+    view = chat.show_span(service, {"doc": "notat.txt", "start": "0", "end": "5"})
+    whole = chat.show_span(service, {"doc": "tabel.txt"})
+    state = chat.page_state(service)
+    for shown in (str(result), str(history), sources, view, whole, state.table, str(state.choices)):
+        assert root not in shown
+    assert 'href="?doc=notat.txt&amp;start=0&amp;end=5"' in view
+    # messages from the index (its folder) and from ingest (a file's path) are made relative
+    failed = replace(
+        service.status,
+        phase="failed",
+        error=f"Indekset i {tiny_settings.chroma_dir} kan ikke læses (file is not a database).",
+        failed=(f"{tiny_settings.corpus_dir / 'bombe.docx'}: udpakker til mere end 20 mio. tegn",),
+    )
+    service._status = failed
+    banner = chat.page_state(service).banner
+    assert root not in banner
+    assert "Indekset i datamappen/chroma kan ikke læses" in banner and "bombe.docx: udpakker" in banner
+
+
+def test_answers_say_when_documents_are_not_indexed(service: IndexService, tiny_settings: Settings) -> None:
+    (tiny_settings.corpus_dir / "ny.txt").write_text("Et nyt notat om forsøg med cykelparkering.\n", "utf-8")
+    (tiny_settings.corpus_dir / "senere.md").write_text("# Endnu et notat\n\nOm grus.\n", "utf-8")
+    (tiny_settings.corpus_dir / ".skjult.txt").write_text("ikke et dokument\n", "utf-8")
+    (tiny_settings.corpus_dir / "billede.png").write_bytes(b"\x89PNG")
+    service.assistant._unindexed = (0.0, None, [], 0)  # type: ignore[union-attr]  # no cached scan
+    result = chat.ask_api(service, "Hvornår stopper forsøget med grus?")
+    assert result["incomplete"] == ["ny.txt", "senere.md"]
+    assert result["notice"] == "2 af 6 dokumenter er ikke indekseret endnu; svaret kan være ufuldstændigt."
+    history, _, _, _ = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
+    assert "2 af 6 dokumenter er ikke indekseret endnu" in history[-1]["content"]
 
 
 HOSTILE = '<script>window.x=1</script><img src=x onerror="window.x=1"> [klik](javascript:alert(1))'

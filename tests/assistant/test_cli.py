@@ -39,7 +39,8 @@ def test_ask_prints_answer_and_sources_for_a_person(real_index: Settings) -> Non
 def test_ask_json_has_the_documented_keys_and_exact_quotes(real_index: Settings) -> None:
     done = _run(real_index, "ask", "--json", "Hvor mange forsøg blev forlænget med regeringens udspil i august 2021?")
     payload = json.loads(done.stdout)
-    assert set(payload) == {"question", "answer", "answered", "citations", "timings_ms"}
+    assert set(payload) == {"question", "answer", "answered", "citations", "incomplete", "notice", "timings_ms"}
+    assert payload["incomplete"] == [] and payload["notice"] == ""  # the whole corpus is indexed
     for c in payload["citations"]:
         assert set(c) == {"n", "source", "title", "locator", "quote", "start", "end", "score"}
         text = (PROJECT_ROOT / c["source"]).read_bytes().decode("utf-8")
@@ -52,7 +53,7 @@ def test_stdin_batch_gives_one_json_line_per_question(real_index: Settings) -> N
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(lines) == 3  # the blank line is skipped
     assert lines[0]["answered"] is True and lines[1]["answered"] is False
-    assert "kontroltegn" in lines[2]["error"]
+    assert "kontroltegn" in lines[2]["error"] and lines[2]["code"] == "question"
     assert done.returncode == 2
 
 
@@ -69,6 +70,22 @@ def test_bad_questions_get_one_danish_line_and_exit_2(real_index: Settings, ques
 def test_unknown_document_filter_is_a_usage_error(real_index: Settings) -> None:
     done = _run(real_index, "ask", "--doc", "corpus/findes-ikke.txt", "Hvilke forsøg stopper?")
     assert done.returncode == 2 and "Ukendt dokument" in done.stderr
+    assert "bilag-1-regeringens-opfoelgning-2021.txt" in done.stderr  # the valid names, as --doc takes them
+    for name in ("corpus/bilag-1-regeringens-opfoelgning-2021.txt", "bilag-1-regeringens-opfoelgning-2021.txt"):
+        done = _run(real_index, "ask", "--json", "--doc", name, "Hvilke forsøg stopper 31/12-21?")
+        assert done.returncode == 0, done.stderr
+        assert {c["source"] for c in json.loads(done.stdout)["citations"]} == {"corpus/" + name.removeprefix("corpus/")}
+
+
+def test_an_answer_from_a_partial_index_says_so(tmp_path: Path, real_index: Settings) -> None:
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(real_index.corpus_dir, corpus)
+    (corpus / "nyt-notat.txt").write_text("Et notat, der ikke er indekseret endnu.\n", encoding="utf-8")
+    done = _run(real_index.model_copy(update={"corpus_dir": corpus}), "ask", "Hvilke forsøg stopper 31/12-21?")
+    assert done.returncode == 0, done.stderr
+    assert "Bemærk: 1 af 6 dokumenter er ikke indekseret endnu; svaret kan være ufuldstændigt." in done.stdout
 
 
 def test_missing_index(tmp_path: Path, real_index: Settings) -> None:

@@ -141,3 +141,50 @@ def test_long_lists_say_how_many_items_were_left_out(real_settings_tiny: Setting
     run_ingest(short, real_embed)
     answer = build_assistant(short, real_embed).ask("Hvilke forsøg stopper 31/12-30?")
     assert "står 4 punkter" in answer.answer and "… og 2 punkter mere" in answer.answer
+
+
+def test_the_assistant_knows_the_file_types_ingest_reads() -> None:
+    from assistant.documents import DOCUMENT_SUFFIXES
+    from ingest.extract import SUFFIXES
+
+    assert set(SUFFIXES) == DOCUMENT_SUFFIXES
+
+
+def test_the_filter_takes_names_relative_to_the_corpus(tiny_assistant: Assistant, tiny_settings: Settings) -> None:
+    answer = tiny_assistant.ask("Hvad viser evalueringen?", sources=["notat.txt"])
+    assert answer.citations and {Path(c.source).name for c in answer.citations} == {"notat.txt"}
+    assert tiny_assistant.name_of(answer.citations[0].source) == "notat.txt"
+    assert tiny_assistant.source_of("notat.txt") == str(tiny_settings.corpus_dir / "notat.txt")
+    assert tiny_assistant.source_of(str(tiny_settings.corpus_dir / "notat.txt")) is None  # never an absolute path
+    unknown = [f"mangler-{i}.txt" for i in range(100_000)]
+    with pytest.raises(QuestionError) as info:
+        tiny_assistant.ask("Hvad viser evalueringen?", sources=unknown)
+    assert "og 99.997 andre" in info.value.message and len(info.value.message) < 600
+    with pytest.raises(QuestionError, match="Ukendt dokument"):
+        tiny_assistant.ask("Hvad viser evalueringen?", sources=[1, 2])  # type: ignore[list-item]
+    with pytest.raises(QuestionError, match="tomt"):
+        tiny_assistant.ask("Hvad viser evalueringen?", sources=[])
+
+
+def test_an_answer_from_a_partial_index_says_what_is_missing(
+    tiny_settings: Settings, fake_embed, fake_answer_model: AnswerModel, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    corpus = tiny_settings.corpus_dir
+    held = {p.name: p.read_bytes() for p in corpus.glob("*.txt") if p.name != "notat.txt"}
+    for name in held:
+        (corpus / name).unlink()
+    run_ingest(tiny_settings, fake_embed)  # the first build got as far as notat.txt
+    for name, data in held.items():
+        (corpus / name).write_bytes(data)
+    outside = tmp_path / "hemmelig.txt"
+    outside.write_text("Uden for dokumentmappen.\n", encoding="utf-8")
+    (corpus / "genvej.txt").symlink_to(outside)  # not a document of the corpus: not counted
+    (corpus / "~$kladde.docx").write_bytes(b"")  # Word's lock file: not counted
+    assistant = build_assistant(tiny_settings, fake_embed, answer_model=fake_answer_model)
+    answer = assistant.ask("Hvornår stopper forsøget med grus?")
+    assert answer.incomplete == sorted(held) and len(held) == 3
+    assert answer.notice == "3 af 4 dokumenter er ikke indekseret endnu; svaret kan være ufuldstændigt."
+    run_ingest(tiny_settings, fake_embed)
+    assistant.refresh(force=True)
+    complete = assistant.ask("Hvornår stopper forsøget med grus?")
+    assert complete.incomplete == [] and complete.notice == ""

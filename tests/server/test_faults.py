@@ -3,6 +3,7 @@ ingest killed with SIGKILL half-way, a data folder that is not an index."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -200,3 +201,73 @@ def test_an_instance_that_does_not_build_waits_for_the_operators_ingest(
     run_ingest(settings, fake_embed)  # the operator
     _wait(lambda: service.status.phase == "ready", 30)
     assert service.assistant.ask(QUESTION).answered  # type: ignore[union-attr]
+
+
+def _line(proc: subprocess.Popen[str], question: str) -> tuple[dict, float]:
+    """Send one question to a running ``ask --json -``; its JSON line and the seconds it took."""
+    assert proc.stdin and proc.stdout
+    started = time.monotonic()
+    proc.stdin.write(question + "\n")
+    proc.stdin.flush()
+    line = proc.stdout.readline()
+    assert line, proc.stderr.read() if proc.stderr else ""
+    return json.loads(line), time.monotonic() - started
+
+
+@pytest.mark.model
+def test_a_batch_outlives_a_server_outage_with_one_line_per_question(
+    server: ChromaServer, tiny_corpus: Path, tmp_path: Path, shared_cache: Path, fake_answer_file: Path
+) -> None:
+    env = {
+        **os.environ,
+        **server.env(),
+        "ASSISTANT_CORPUS_DIR": str(tiny_corpus),
+        "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+        "ASSISTANT_EMBEDDING_CACHE": str(shared_cache),
+        "ASSISTANT_RETRIEVAL__RELOAD_SECONDS": "0",
+        "ASSISTANT_ANSWER__MODEL_FILE": str(fake_answer_file),  # any answerer: this is about the batch
+    }
+    built = subprocess.run(
+        [sys.executable, "-m", "ingest", "--quiet"], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stderr
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ask", "--json", "--retry-seconds", "6", "-"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first, _ = _line(proc, QUESTION)
+        assert "error" not in first and first["citations"], first
+
+        server.stop()  # down for longer than the batch waits: each question gets an error line
+        down, waited = _line(proc, QUESTION)
+        assert down["code"] == "store_unavailable" and "svarer ikke" in down["error"] and down["question"] == QUESTION
+        assert 5 < waited < 30  # retried for the six seconds, then reported
+        still, waited = _line(proc, "Hvad viser evalueringen?")
+        assert still["code"] == "store_unavailable" and waited < 5  # the outage is known: no second wait
+
+        server.start()
+        again, _ = _line(proc, QUESTION)
+        assert again["answer"] == first["answer"] and again["citations"] == first["citations"]
+
+        server.stop()  # a short outage: the question waits for the server and is answered
+        assert proc.stdin
+        proc.stdin.write(QUESTION + "\n")
+        proc.stdin.flush()
+        time.sleep(1.0)
+        server.start()
+        assert proc.stdout
+        recovered = json.loads(proc.stdout.readline())
+        assert recovered["answer"] == first["answer"]
+    finally:
+        assert proc.stdin
+        proc.stdin.close()
+        proc.wait(60)
+    stderr = proc.stderr.read() if proc.stderr else ""
+    assert proc.returncode == 1  # some questions could not be answered: the index was unreachable
+    assert "Traceback" not in stderr and "prøver igen" in stderr
