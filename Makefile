@@ -38,7 +38,8 @@ index: install ## build or update the index from corpus/
 run: install ## install, serve the chat on 127.0.0.1:7860 (it builds or updates the index itself)
 	$(PY) app.py
 
-test: install browser ## every test: the eval gate (bank test split as asked and perturbed, external sample) and the browser test
+test: install browser ## the import contracts, then every test: the eval gate (bank test split as asked and perturbed, external sample) and the browser test
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
 eval: install ## the question bank (dev and test, perturbed, with and without the lexicon) and the external sample (writes reports/)
@@ -61,9 +62,10 @@ bench-scale: install ## the corpus ×1, ×10, ×100: throughput, size, memory, l
 bench-load: install ## 16 clients asking through the app's API for 60 s
 	$(PY) -m evals bench --load
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, and the import contracts (.importlinter)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install ## apply ruff formatting
 	$(PY) -m ruff format .

@@ -4,9 +4,10 @@ from assistant import build_assistant, load_settings
 answer = build_assistant(load_settings()).ask("Hvilke forsøg stopper 31/12-21?")
 """
 
-from assistant.config import Settings, load_settings
 from assistant.engine import Assistant, Trace, build_assistant
-from assistant.errors import (
+from assistant.schema import Answer, Citation
+from core.config import Settings, load_settings
+from core.errors import (
     AssistantError,
     ConfigError,
     CorpusError,
@@ -15,7 +16,6 @@ from assistant.errors import (
     QuestionError,
     UsageError,
 )
-from assistant.schema import Answer, Citation
 
 __all__ = [
     "Answer",

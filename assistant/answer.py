@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.catalog import Catalog, Passage
-from assistant.config import AnswerSettings
 from assistant.features import LIST_FEATURES, Candidate, Evidence, coverage, match, question_features
 from assistant.model import AnswerModel, sigmoid
 from assistant.schema import Citation
-from assistant.store import Span
-from assistant.textnorm import display, ends_sentence, fold, search_text, terms
+from core.config import AnswerSettings
+from core.store import Span
+from core.textnorm import display, ends_sentence, fold, search_text, terms
 
 NOT_FOUND = "Det kan jeg ikke finde et svar på i dokumenterne."
 MAYBE = "Disse steder ligner mest, men besvarer ikke spørgsmålet:"

@@ -17,8 +17,8 @@ from llama_index.core.schema import TextNode
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from assistant.store import DocumentRecord, Span, passage_spans
-from assistant.textnorm import search_text, term, terms
+from core.store import DocumentRecord, Span, passage_spans
+from core.textnorm import search_text, term, terms
 
 MIN_PART = 5  # shortest word part a compound is split into
 # Typo tolerance by the length of the (stemmed, folded) term: one edit from 5 letters, two

@@ -21,13 +21,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from assistant.cliutil import DanishParser, fail, setup_logging
-from assistant.config import load_settings
 from assistant.engine import Assistant, build_assistant
-from assistant.errors import AssistantError, QuestionError, StoreUnavailableError, UsageError
 from assistant.query import validate
 from assistant.schema import Answer
-from assistant.textnorm import display
+from core.cliutil import DanishParser, fail, setup_logging
+from core.config import load_settings
+from core.errors import AssistantError, QuestionError, StoreUnavailableError, UsageError
+from core.textnorm import display
 
 logger = logging.getLogger(__name__)
 

@@ -13,17 +13,18 @@ from pathlib import Path
 from assistant import query as questions
 from assistant.answer import Answerer, Decision
 from assistant.catalog import Catalog
-from assistant.config import PROJECT_ROOT, Settings
-from assistant.documents import corpus_files, corpus_name, incomplete_notice, unknown_documents
-from assistant.embed import VectorEmbedding, build_embed_model, model_slug
-from assistant.errors import IndexNotBuiltError, QuestionError
 from assistant.features import Evidence, resolve_terms, span_candidates
 from assistant.lexicon import Lexicon
+from assistant.messages import incomplete_notice, unknown_documents
 from assistant.model import DEFAULT_FILE, AnswerModel
 from assistant.retrieve import BM25Retriever, DenseRetriever, Hit, HybridRetriever
 from assistant.schema import Answer
-from assistant.store import INDEX_VERSION, ChromaStore, DocumentRecord, Location
 from assistant.vectors import PassageVectors
+from core.config import PROJECT_ROOT, Settings
+from core.corpus import corpus_files, corpus_name
+from core.embed import VectorEmbedding, build_embed_model, model_slug
+from core.errors import IndexNotBuiltError, QuestionError
+from core.store import INDEX_VERSION, ChromaStore, DocumentRecord, Location
 
 TEXTS_CACHED = 32  # document texts kept for the source viewer
 

@@ -22,10 +22,10 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.catalog import Catalog, Passage
-from assistant.dates import MONTH_NAME, YEAR, find_dates
 from assistant.query import Query
 from assistant.retrieve import Hit
-from assistant.store import Span
+from core.dates import MONTH_NAME, YEAR, find_dates
+from core.store import Span
 
 MIN_PREFIX = 5  # a shared prefix this long relates two terms ('mikrolån' ~ 'mikrolånsforsøget')
 _DIGIT = re.compile(r"\d")

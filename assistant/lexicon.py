@@ -12,8 +12,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import ConfigError
-from assistant.textnorm import skeleton, words
+from core.errors import ConfigError
+from core.textnorm import skeleton, words
 
 FILE_NAME = "lexicon.toml"
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import ConfigError
 from assistant.features import LIST_FEATURES, QUESTION_FEATURES, SPAN_FEATURES
+from core.errors import ConfigError
 
 DEFAULT_FILE = Path(__file__).parent / "fitted" / "answerer.json"
 

@@ -17,10 +17,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assistant.dates import find_dates
-from assistant.errors import QuestionError
 from assistant.lexicon import Lexicon
-from assistant.textnorm import is_content, search_text, term, words
+from core.dates import find_dates
+from core.errors import QuestionError
+from core.textnorm import is_content, search_text, term, words
 
 EXAMPLE = "Hvilke forsøg stopper 31/12-21?"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -20,9 +20,9 @@ import bm25s
 import numpy as np
 
 from assistant.catalog import Catalog
-from assistant.embed import VectorEmbedding
-from assistant.textnorm import terms
 from assistant.vectors import PassageVectors
+from core.embed import VectorEmbedding
+from core.textnorm import terms
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assistant.config import PROJECT_ROOT, EvalSettings
 from assistant.engine import Assistant
+from core.config import PROJECT_ROOT, EvalSettings
 from evals import metrics
 from evals.perturb import perturbed
 from evals.run import evaluate, failures

@@ -20,9 +20,9 @@ from pathlib import Path
 from statistics import mean, median
 from typing import Any
 
-from assistant.config import PROJECT_ROOT, Settings
-from assistant.embed import build_embed_model
 from assistant.engine import build_assistant
+from core.config import PROJECT_ROOT, Settings
+from core.embed import build_embed_model
 from evals import report
 from evals.metrics import percentile
 from ingest.pipeline import run_ingest

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.cliutil import DanishParser, setup_logging
-from assistant.config import Settings, load_settings
 from assistant.engine import Assistant, build_assistant
-from assistant.errors import AssistantError
+from core.cliutil import DanishParser, setup_logging
+from core.config import Settings, load_settings
+from core.errors import AssistantError
 from evals import metrics, report
 from evals.run import evaluate, failures
 

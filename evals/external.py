@@ -30,10 +30,10 @@ from typing import Any
 
 import tomli_w
 
-from assistant.config import PROJECT_ROOT, Settings, load_settings
 from assistant.engine import Assistant, build_assistant
-from assistant.errors import AssistantError, UsageError
 from assistant.model import AnswerModel
+from core.config import PROJECT_ROOT, Settings, load_settings
+from core.errors import AssistantError, UsageError
 from evals import metrics, report
 from ingest.manifest import load_manifest_text
 

@@ -36,11 +36,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from assistant.answer import Answerer
-from assistant.config import PROJECT_ROOT, Settings
 from assistant.engine import Assistant, Trace, build_assistant
 from assistant.features import LIST_FEATURES, QUESTION_FEATURES, SPAN_FEATURES, question_features
 from assistant.model import DEFAULT_FILE, AnswerModel, Logistic, Thresholds, sigmoid
-from assistant.textnorm import display
+from core.config import PROJECT_ROOT, Settings
+from core.textnorm import display
 from evals import metrics
 from evals.external import contains_gold, golds
 from evals.perturb import perturbed

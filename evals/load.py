@@ -32,10 +32,9 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from assistant.chat import NOT_READY
-from assistant.cliutil import DanishParser, setup_logging
-from assistant.config import PROJECT_ROOT, Settings, load_settings
-from assistant.errors import AssistantError
+from core.cliutil import DanishParser, setup_logging
+from core.config import PROJECT_ROOT, Settings, load_settings
+from core.errors import AssistantError
 from evals import metrics, report
 from evals.metrics import percentile
 
@@ -177,6 +176,16 @@ def stop_app(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(5)
 
 
+def app_status(url: str) -> dict[str, Any] | None:
+    """The app's ``GET /status`` (ready, phase, error); None when it does not answer yet."""
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/status", timeout=5) as response:
+            status = json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+    return status if isinstance(status, dict) else None
+
+
 def wait_ready(
     url: str,
     question: str,
@@ -184,7 +193,9 @@ def wait_ready(
     log: Path | None = None,
     timeout: float = READY_TIMEOUT_S,
 ) -> float:
-    """Wait until ``/ask`` answers ``question`` (not "not ready"); return the seconds waited."""
+    """Wait until the app says it is ready (``GET /status``) and ``/ask`` answers
+    ``question`` well-formed; return the seconds waited. An index that failed to build, or
+    an ``/ask`` that fails once the app is ready, will not heal: give up at once."""
     started = time.monotonic()
     deadline = started + timeout
     last = "the page did not load"
@@ -200,19 +211,24 @@ def wait_ready(
                 raise give_up(f"appen stoppede med kode {proc.returncode}")
             if time.monotonic() > deadline:
                 raise give_up(f"appen blev ikke klar på {timeout:.0f} s ({url})")
-            try:
-                if client is None:
-                    urllib.request.urlopen(url, timeout=5).close()
-                    client = _client(url)
-                call = ask_once(client, 0, question)
-            except Exception as exc:  # not up yet: keep polling until the deadline
-                last = _error_text(exc)
+            status = app_status(url)
+            if status is None:
+                last = "GET /status svarer ikke"
+            elif not status.get("ready"):
+                last = f"indekset: {status.get('phase')} {status.get('error') or ''}".strip()
+                if status.get("phase") == "failed":
+                    raise give_up("indekset kunne ikke åbnes eller bygges")
             else:
-                if call.well_formed:
-                    return time.monotonic() - started
-                last = call.error
-                if call.ok or (call.error.startswith("AppError:") and NOT_READY not in call.error):
-                    raise give_up("appen svarer med en fejl")  # it is up and fails: that will not heal
+                try:
+                    client = client or _client(url)
+                    call = ask_once(client, 0, question)
+                except Exception as exc:  # the API is not up yet: keep polling until the deadline
+                    last = _error_text(exc)
+                else:
+                    if call.well_formed:
+                        return time.monotonic() - started
+                    last = call.error
+                    raise give_up("appen svarer med en fejl")  # ready, and it fails: that will not heal
             time.sleep(1.0)
     finally:
         if client is not None:

@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.config import PROJECT_ROOT, EvalSettings
 from assistant.engine import Assistant
+from core.config import PROJECT_ROOT, EvalSettings
 from evals import metrics
 
 GATES = (

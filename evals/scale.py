@@ -35,9 +35,9 @@ from pathlib import Path
 from statistics import mean, median
 from typing import Any
 
-from assistant.cliutil import DanishParser, setup_logging
-from assistant.config import PROJECT_ROOT, Settings, load_settings
-from assistant.errors import AssistantError
+from core.cliutil import DanishParser, setup_logging
+from core.config import PROJECT_ROOT, Settings, load_settings
+from core.errors import AssistantError
 from evals import metrics, report
 from evals.synth import generate, needles_from_json, needles_to_json
 
@@ -85,8 +85,8 @@ def _stage_means(timings: list[dict[str, float]]) -> dict[str, float]:
 # -- one size, in its own process ----------------------------------------------------------
 def measure_one(settings: Settings, items: list[dict[str, Any]], needles_file: Path, rounds: int) -> dict[str, Any]:
     """Ingest ``settings.corpus_dir`` into an empty ``settings.data_dir`` and measure it."""
-    from assistant.embed import build_embed_model
     from assistant.engine import build_assistant
+    from core.embed import build_embed_model
     from evals.run import evaluate
     from ingest.pipeline import run_ingest
 

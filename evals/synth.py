@@ -30,7 +30,7 @@ from pathlib import Path
 
 import tomli_w
 
-from assistant.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 
 REAL_DOCUMENTS = 5
 NEEDLE_HEADING = "Nyt lokalt projekt"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.textnorm import display
+from core.textnorm import display
 from ingest import segment
 
 

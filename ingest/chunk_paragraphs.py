@@ -9,7 +9,7 @@ A line "Tabel N" and the line after it become the context of the blocks that fol
 
 from __future__ import annotations
 
-from assistant.textnorm import display
+from core.textnorm import display
 from ingest import segment
 from ingest.chunk import Chunk, Unit, region_units
 

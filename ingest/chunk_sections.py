@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.textnorm import display, terms
+from core.textnorm import display, terms
 from ingest import segment
 from ingest.chunk import Chunk, Unit, region_units, split_long
 from ingest.segment import Line

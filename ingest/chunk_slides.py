@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from assistant.textnorm import display, fold
+from core.textnorm import display, fold
 from ingest import segment
 from ingest.chunk import Chunk, Unit, region_units, split_long
 from ingest.segment import Line

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.textnorm import display
+from core.textnorm import display
 from ingest import segment
 from ingest.chunk import Chunk, Unit, region_units, split_long
 

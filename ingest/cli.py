@@ -9,9 +9,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant.cliutil import DanishParser, fail, setup_logging
-from assistant.config import Settings, load_settings
-from assistant.errors import AssistantError
+from core.cliutil import DanishParser, fail, setup_logging
+from core.config import Settings, load_settings
+from core.errors import AssistantError
 from ingest.library import Extra, add_documents, list_documents, remove_document
 from ingest.pipeline import IngestReport, Notify, corpus_sources, run_ingest
 

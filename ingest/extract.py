@@ -21,8 +21,8 @@ from markdown_it import MarkdownIt
 from pypdf import PdfReader
 from pypdf.errors import DependencyError
 
-from assistant.config import IngestSettings
-from assistant.errors import CorpusError
+from core.config import IngestSettings
+from core.errors import CorpusError
 from ingest.extracted import Extracted, clean, iso_date, reason, squeeze
 from ingest.limits import Budget
 from ingest.word import read_docx

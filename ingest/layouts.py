@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assistant.errors import CorpusError
+from core.errors import CorpusError
 from ingest import chunk_paragraphs, chunk_sections, chunk_slides, chunk_tables, segment
 from ingest.chunk import Chunk
 

@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.config import Settings
-from assistant.embed import VectorEmbedding
-from assistant.errors import AssistantError, CorpusError, UsageError, os_reason
+from core.config import Settings
+from core.embed import VectorEmbedding
+from core.errors import AssistantError, CorpusError, UsageError, os_reason
 from ingest.extract import DEFAULT_KIND, extract
 from ingest.listing import Row, list_documents
 from ingest.manifest import (

@@ -15,8 +15,8 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 
-from assistant.config import IngestSettings
-from assistant.errors import CorpusError
+from core.config import IngestSettings
+from core.errors import CorpusError
 
 # The central directory zipfile reads whole, one object per entry (~500 bytes each): 2 MB
 # of it is some 15,000 entries, where a Word file has tens (plus its pictures).

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.config import Settings
-from assistant.embed import model_slug
-from assistant.errors import AssistantError, IndexNotBuiltError
-from assistant.store import ChromaStore, DocumentRecord, Location
+from core.config import Settings
+from core.embed import model_slug
+from core.errors import AssistantError, IndexNotBuiltError
+from core.store import ChromaStore, DocumentRecord, Location
 from ingest.manifest import load_manifest, scan
 from ingest.parse import file_hash, read_bytes
 from ingest.pipeline import source_name

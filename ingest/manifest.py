@@ -12,7 +12,7 @@ from pathlib import Path
 
 import tomli_w
 
-from assistant.errors import CorpusError, os_reason
+from core.errors import CorpusError, os_reason
 from ingest.extract import DEFAULT_KIND, SUFFIXES, Extracted
 from ingest.layouts import LAYOUTS
 

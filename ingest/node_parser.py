@@ -21,8 +21,8 @@ from typing import Any
 from llama_index.core.node_parser import NodeParser
 from llama_index.core.schema import BaseNode, Document, TextNode
 
-from assistant.store import Span, encode_spans
-from assistant.textnorm import display, search_text
+from core.store import Span, encode_spans
+from core.textnorm import display, search_text
 from ingest.chunk import Chunk
 from ingest.layouts import chunk_document
 

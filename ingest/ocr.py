@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from wordfreq import top_n_list, zipf_frequency
 
-from assistant.textnorm import join_hyphen_breaks, words
+from core.textnorm import join_hyphen_breaks, words
 
 # (what the scanner printed, what was meant); multi-letter forms first.
 CONFUSIONS: tuple[tuple[str, str], ...] = (

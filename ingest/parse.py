@@ -11,8 +11,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.config import IngestSettings
-from assistant.errors import CorpusError, os_reason
+from core.config import IngestSettings
+from core.errors import CorpusError, os_reason
 from ingest.extract import SUFFIXES, Extracted, extract
 
 DEFAULT_MAX_BYTES = 50 * 1_000_000

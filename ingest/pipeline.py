@@ -26,10 +26,10 @@ from pathlib import Path
 
 from llama_index.core.schema import Document
 
-from assistant.config import PROJECT_ROOT, Settings
-from assistant.embed import VectorEmbedding, build_embed_model, model_slug
-from assistant.errors import AssistantError, CorpusError
-from assistant.store import INDEX_VERSION, ChromaStore, DocumentRecord, Location, forget_client
+from core.config import PROJECT_ROOT, Settings
+from core.embed import VectorEmbedding, build_embed_model, model_slug
+from core.errors import AssistantError, CorpusError
+from core.store import INDEX_VERSION, ChromaStore, DocumentRecord, Location, forget_client
 from ingest.cache import EmbeddingCache
 from ingest.manifest import DocumentMeta, corpus_files, load_manifest, meta_for
 from ingest.node_parser import EMBED_TEXT, PAGES, SPAN_TEXTS, StructuredNodeParser

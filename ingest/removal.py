@@ -15,8 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.config import Settings
-from assistant.errors import AssistantError, CorpusError, UsageError, os_reason
+from core.config import Settings
+from core.errors import AssistantError, CorpusError, UsageError, os_reason
 from ingest.listing import open_store
 from ingest.manifest import DocumentMeta, load_manifest_text, manifest_text, scan, without_entry, write_manifest
 from ingest.pipeline import lock, source_name

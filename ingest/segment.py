@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.textnorm import ABBREVIATIONS, ends_sentence
+from core.textnorm import ABBREVIATIONS, ends_sentence
 
 BULLETS = "•▪\uf0b7\uf0a1\uf0fc\uf0a7\uf0d8\u25cf\u25aa\u2022"
 # "-" and "o" start list items; an en dash at the start of a line continues the line above.

@@ -23,7 +23,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from assistant.errors import CorpusError
+from core.errors import CorpusError
 from ingest.extracted import Extracted, clean, reason, squeeze
 from ingest.limits import Budget, check_part, open_archive
 

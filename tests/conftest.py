@@ -28,11 +28,11 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from assistant.config import PROJECT_ROOT, Settings, load_settings
-from assistant.embed import VectorEmbedding
 from assistant.features import QUESTION_FEATURES, SPAN_FEATURES
 from assistant.model import AnswerModel, Logistic, Thresholds
-from assistant.textnorm import words
+from core.config import PROJECT_ROOT, Settings, load_settings
+from core.embed import VectorEmbedding
+from core.textnorm import words
 
 RESOURCES = Path(__file__).parent / "resources"
 DIM = 64

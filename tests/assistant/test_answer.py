@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 
 from assistant.answer import MAYBE, NOT_FOUND
-from assistant.config import Settings
-from assistant.embed import VectorEmbedding
 from assistant.engine import Assistant, build_assistant
 from assistant.features import QUESTION_FEATURES, SPAN_FEATURES
 from assistant.model import AnswerModel, Logistic
 from assistant.schema import Answer
-from assistant.textnorm import display
+from core.config import Settings
+from core.embed import VectorEmbedding
+from core.textnorm import display
 from ingest.pipeline import run_ingest
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import PROJECT_ROOT, Settings
+from core.config import PROJECT_ROOT, Settings
 
 pytestmark = pytest.mark.model
 

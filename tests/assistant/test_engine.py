@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import EmbeddingSettings, Settings
-from assistant.embed import VectorEmbedding, build_embed_model
 from assistant.engine import Assistant, build_assistant
-from assistant.errors import IndexNotBuiltError, QuestionError
 from assistant.model import AnswerModel
+from core.config import EmbeddingSettings, Settings
+from core.embed import VectorEmbedding, build_embed_model
+from core.errors import IndexNotBuiltError, QuestionError
 from ingest.pipeline import run_ingest
 
 
@@ -144,7 +144,7 @@ def test_long_lists_say_how_many_items_were_left_out(real_settings_tiny: Setting
 
 
 def test_the_assistant_knows_the_file_types_ingest_reads() -> None:
-    from assistant.documents import DOCUMENT_SUFFIXES
+    from core.corpus import DOCUMENT_SUFFIXES
     from ingest.extract import SUFFIXES
 
     assert set(SUFFIXES) == DOCUMENT_SUFFIXES

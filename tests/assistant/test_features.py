@@ -19,8 +19,8 @@ from assistant.features import (
 )
 from assistant.query import parse
 from assistant.retrieve import Hit
-from assistant.store import Span, encode_spans
-from assistant.textnorm import search_text
+from core.store import Span, encode_spans
+from core.textnorm import search_text
 
 SOURCE = "Forsøget med grus stopper 31/12-30. Trygheden måles blandt 200 borgere. Stierne er af grus i byen."
 

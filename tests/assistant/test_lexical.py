@@ -7,8 +7,8 @@ from llama_index.core.schema import TextNode
 
 from assistant.catalog import Catalog
 from assistant.query import parse
-from assistant.store import Span, encode_spans
-from assistant.textnorm import is_content, search_text, skeleton, terms
+from core.store import Span, encode_spans
+from core.textnorm import is_content, search_text, skeleton, terms
 
 
 def _node(node_id: str, text: str) -> TextNode:

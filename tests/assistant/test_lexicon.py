@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import ConfigError
 from assistant.lexicon import Lexicon
 from assistant.query import parse
-from assistant.textnorm import skeleton, stemmer
+from core.errors import ConfigError
+from core.textnorm import skeleton, stemmer
 
 LEXICON = """
 [synonyms]

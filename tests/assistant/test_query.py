@@ -2,11 +2,11 @@
 
 import pytest
 
-from assistant.config import PROJECT_ROOT
-from assistant.errors import QuestionError
 from assistant.lexicon import Lexicon
 from assistant.query import parse, validate
-from assistant.textnorm import terms
+from core.config import PROJECT_ROOT
+from core.errors import QuestionError
+from core.textnorm import terms
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from assistant.catalog import Catalog
-from assistant.config import Settings, load_settings
 from assistant.engine import build_assistant
 from assistant.vectors import PassageVectors
+from core.config import Settings, load_settings
 from evals.synth import generate
 from ingest.pipeline import run_ingest
 

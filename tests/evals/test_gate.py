@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
+from core.config import Settings
 from evals.bank import gate_failures, run_bank
 from evals.external import DEFAULT_SET, run_external, sample_selection, set_articles
 

@@ -10,23 +10,38 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import NOT_READY
-from assistant.config import load_settings
+from core.config import load_settings
 from evals import load
+
+
+class _Status:
+    """``GET /status`` as the real app's gate answers it: not ready for the first two polls."""
+
+    def __init__(self, app, state: dict) -> None:  # type: ignore[no-untyped-def]
+        self.app, self.state = app, state
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] == "http" and scope["path"] == "/status":
+            from starlette.responses import JSONResponse
+
+            self.state["polls"] += 1
+            ready = self.state["polls"] > 2
+            await JSONResponse({"ready": ready, "phase": "ready" if ready else "building"})(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 @pytest.fixture(scope="module")
 def fake_app() -> Iterator[dict]:
-    """An app whose `/ask` is "not ready" for its first two calls, fails for "boom" and
-    otherwise answers like the real one."""
+    """An app that says it is building for two polls of /status, fails /ask for "boom"
+    and otherwise answers like the real one."""
     import gradio as gr
+    from starlette.middleware import Middleware
 
-    state = {"calls": 0}
+    state = {"calls": 0, "polls": 0}
 
     def ask(question: str, documents: list[str] | None = None) -> dict:
         state["calls"] += 1
-        if state["calls"] <= 2:
-            raise gr.Error(NOT_READY, print_exception=False)
         if question == "boom":
             raise gr.Error("kaboom", print_exception=False)
         time.sleep(0.01)
@@ -37,15 +52,21 @@ def fake_app() -> Iterator[dict]:
         gr.api(ask, api_name="ask")
     demo.queue(default_concurrency_limit=4)
     port = load.free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    demo.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        app_kwargs={"middleware": [Middleware(_Status, state=state)]},
+    )
     yield {"url": f"http://127.0.0.1:{port}/", "state": state}
     demo.close()
 
 
-def test_wait_ready_polls_past_not_ready(fake_app: dict) -> None:
+def test_wait_ready_polls_status_until_ready(fake_app: dict) -> None:
     waited = load.wait_ready(fake_app["url"], "spørgsmål", timeout=30)
-    assert waited >= 1.0  # two "not ready" answers, a second apart
-    assert fake_app["state"]["calls"] == 3
+    assert waited >= 1.0  # two "building" answers, a second apart
+    assert fake_app["state"]["polls"] == 3 and fake_app["state"]["calls"] == 1
 
 
 def test_wait_ready_gives_up_at_once_on_a_real_error(fake_app: dict) -> None:

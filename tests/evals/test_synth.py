@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from llama_index.core.schema import Document
 
-from assistant.config import PROJECT_ROOT
-from assistant.textnorm import terms
+from core.config import PROJECT_ROOT
+from core.textnorm import terms
 from evals import metrics
 from evals.synth import (
     FAMILIES,

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
 from assistant.engine import build_assistant
-from assistant.errors import CorpusError, StoreUnavailableError
-from assistant.store import ChromaStore
+from core.config import Settings
+from core.errors import CorpusError, StoreUnavailableError
+from core.store import ChromaStore
 from ingest import library, removal
 from ingest.library import AddAbortedError, add_documents, list_documents, remove_document
 from ingest.manifest import load_manifest

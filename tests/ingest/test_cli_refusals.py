@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assistant.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 from tests.ingest.bombs import paragraph_bomb, text_node_bomb
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
 from assistant.engine import build_assistant
+from core.config import Settings
 from ingest.library import add_documents, list_documents
 from ingest.pipeline import run_ingest
 

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import DependencyError
 
-from assistant.errors import CorpusError
+from core.errors import CorpusError
 from ingest.extract import DEFAULT_KIND, SUFFIXES, Extracted, extract
 from tests.docfiles import PDF_DATE, make_docx, make_pdf, make_scanned_pdf
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.model
 

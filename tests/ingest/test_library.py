@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
-from assistant.documents import open_link
 from assistant.engine import build_assistant
-from assistant.errors import UsageError
+from core.config import Settings
+from core.errors import UsageError
 from ingest.library import Extra, add_documents, list_documents, remove_document
 from ingest.manifest import load_manifest
 from ingest.pipeline import run_ingest
 from tests.docfiles import make_docx, make_pdf, make_scanned_pdf
+from ui.documents import open_link
 
 QUESTION = "Hvornår stopper forsøget med grus på stierne?"
 

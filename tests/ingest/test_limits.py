@@ -16,8 +16,8 @@ import docx
 import pytest
 from docx.table import Table
 
-from assistant.config import PROJECT_ROOT, IngestSettings
-from assistant.errors import CorpusError
+from core.config import PROJECT_ROOT, IngestSettings
+from core.errors import CorpusError
 from ingest.extract import extract
 from ingest.extracted import clean, squeeze
 from tests.docfiles import make_docx, make_pdf
@@ -93,8 +93,8 @@ def test_refusing_the_full_size_bombs_stays_under_500_mb(tmp_path: Path) -> None
     script = f"""
 import json, sys
 from pathlib import Path
-from assistant.config import IngestSettings
-from assistant.errors import CorpusError
+from core.config import IngestSettings
+from core.errors import CorpusError
 from ingest.extract import extract
 from tests.ingest.bombs import paragraph_bomb, text_node_bomb
 folder = Path({str(tmp_path)!r})

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
 from assistant.engine import build_assistant
-from assistant.errors import CorpusError
-from assistant.store import ChromaStore
+from core.config import Settings
+from core.errors import CorpusError
+from core.store import ChromaStore
 from ingest import pipeline
 from ingest.pipeline import IngestBusyError, RebuildRefusedError, run_ingest
 

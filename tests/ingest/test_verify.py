@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
 from assistant.engine import build_assistant
-from assistant.errors import IndexCorruptError
-from assistant.store import ChromaStore, forget_client
+from core.config import Settings
+from core.errors import IndexCorruptError
+from core.store import ChromaStore, forget_client
 from ingest import cli, pipeline
 from ingest.cache import EmbeddingCache
 from ingest.pipeline import run_ingest

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from assistant import chat
-from assistant.config import PROJECT_ROOT, Settings, load_settings
 from assistant.engine import build_assistant
-from assistant.errors import IndexCorruptError, StoreUnavailableError
-from assistant.startup import IndexService
+from core.config import PROJECT_ROOT, Settings, load_settings
+from core.errors import IndexCorruptError, StoreUnavailableError
 from ingest.pipeline import corpus_sources, run_ingest
 from tests.chroma_server import ChromaServer
+from ui.startup import IndexService
 
 QUESTION = "Hvornår stopper forsøget med grus på stierne?"
 
@@ -73,7 +73,7 @@ def test_a_server_that_goes_away_gives_a_message_and_recovers(
 def test_start_up_waits_for_a_server_that_is_not_up_yet(
     server: ChromaServer, tiny_corpus: Path, tmp_path: Path, fake_embed, fake_answer_file: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import assistant.startup as startup
+    import ui.startup as startup
 
     settings = _server_settings(server, tiny_corpus, tmp_path, fake_answer_file)
     run_ingest(settings, fake_embed)
@@ -188,7 +188,7 @@ def test_a_corrupt_data_folder_says_how_to_rebuild(tiny_settings: Settings, fake
 def test_an_instance_that_does_not_build_waits_for_the_operators_ingest(
     server: ChromaServer, tiny_corpus: Path, tmp_path: Path, fake_embed, fake_answer_file: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import assistant.startup as startup
+    import ui.startup as startup
 
     settings = _server_settings(server, tiny_corpus, tmp_path, fake_answer_file).model_copy(deep=True)
     settings.app.build_index = False

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 from tests.chroma_server import ChromaServer
 from tests.docfiles import make_docx
 
@@ -105,8 +105,8 @@ def test_two_processes_share_one_chroma_server(
 def test_rebuild_on_a_server_swaps_the_collections(
     server: ChromaServer, tiny_corpus: Path, tmp_path: Path, shared_cache: Path, fake_embed
 ) -> None:  # type: ignore[no-untyped-def]
-    from assistant.config import load_settings
     from assistant.engine import build_assistant
+    from core.config import load_settings
     from ingest.pipeline import run_ingest
 
     settings = load_settings(

@@ -8,7 +8,7 @@ import re
 import sys
 from typing import NoReturn
 
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 
 _MESSAGES = (
     (re.compile(r"the following arguments are required: (.*)"), r"mangler: \1"),

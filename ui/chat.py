@@ -14,11 +14,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from assistant.config import Settings
-from assistant.documents import danish_number, open_link, public_text, read_document, unknown_documents
 from assistant.engine import Assistant
-from assistant.errors import AssistantError, LinkError, QuestionError
-from assistant.render import (
+from assistant.messages import danish_number, unknown_documents
+from assistant.schema import Answer
+from core.config import Settings
+from core.errors import AssistantError, LinkError, QuestionError
+from ui.documents import open_link, public_text, read_document
+from ui.render import (
     VIEWER_EMPTY,
     answer_message,
     document_html,
@@ -29,8 +31,7 @@ from assistant.render import (
     status_html,
     viewer_html,
 )
-from assistant.schema import Answer
-from assistant.startup import IndexService
+from ui.startup import IndexService
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,20 @@ def _assistant(service: IndexService) -> Assistant:
     if assistant is None:
         raise NotReadyError(service.status.error or NOT_READY)
     return assistant
+
+
+def service_status(service: IndexService) -> dict[str, Any]:
+    """``GET /status``: whether ``/ask`` can answer now (``ready``), what the index is doing
+    (``phase``: opening, building, updating, ready, failed), the build's progress, and why
+    it failed, in Danish. The public way for a script to wait for the app."""
+    status = service.status
+    return {
+        "ready": service.assistant is not None,
+        "phase": status.phase,
+        "done": status.done,
+        "total": status.total,
+        "error": public_message(service.settings, status.error) if status.error else "",
+    }
 
 
 def public_message(settings: Settings, message: str) -> str:

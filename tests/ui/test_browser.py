@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import pytest
 
-from assistant.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 from tests.docfiles import make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
 from assistant.engine import build_assistant
-from assistant.errors import IndexCorruptError, IndexNotBuiltError
+from core.config import Settings
+from core.errors import IndexCorruptError, IndexNotBuiltError
 from ingest.pipeline import run_ingest
 
 
@@ -31,7 +31,7 @@ def test_corrupt_index_is_detected_and_rebuild_recovers(tiny_settings: Settings,
 
 
 def test_readable_counts_match_the_registry(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
-    from assistant.store import ChromaStore
+    from core.store import ChromaStore
 
     run_ingest(tiny_settings, fake_embed)
     store = ChromaStore(tiny_settings.chroma_dir, tiny_settings.store.collection, "fake-hash")

@@ -28,10 +28,10 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, NotFoundError
 from llama_index.core.schema import TextNode
 
-from assistant.errors import IndexCorruptError, IndexNotBuiltError, StoreUnavailableError
+from core.errors import IndexCorruptError, IndexNotBuiltError, StoreUnavailableError
 
 if TYPE_CHECKING:
-    from assistant.config import Settings
+    from core.config import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH, STOPWORDS_EN
 
-from assistant.dates import date_tokens
+from core.dates import date_tokens
 
 _WORD = re.compile(r"[^\W_]+")
 _HYPHEN_BREAK = re.compile(r"([^\W\d_]{2,})-[ \t\r]*\n\s*([^\W\d_]{2,})")

@@ -22,8 +22,8 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from assistant.config import PROJECT_ROOT
 from assistant.model import AnswerModel
+from core.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.model
 
@@ -283,3 +283,10 @@ def test_hash_password_writes_a_line_for_the_login_file(tmp_path: Path) -> None:
     ):
         done = _app(dict(os.environ), *args, stdin=stdin)
         assert done.returncode == 2 and words in done.stderr and not done.stdout
+
+
+def test_status_says_whether_the_index_is_ready_without_a_login(app: App) -> None:
+    with app.client() as client:
+        status = client.get("/status").json()
+    assert status["ready"] is True and status["phase"] == "ready"
+    assert status["total"] >= 1 and status["error"] == ""

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from assistant.config import Settings
-from assistant.embed import VectorEmbedding, build_embed_model
 from assistant.engine import Assistant, build_assistant
-from assistant.errors import AssistantError, IndexNotBuiltError, StoreUnavailableError
+from core.config import Settings
+from core.embed import VectorEmbedding, build_embed_model
+from core.errors import AssistantError, IndexNotBuiltError, StoreUnavailableError
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import PROJECT_ROOT, load_settings
-from assistant.embed import model_slug
-from assistant.errors import ConfigError
+from core.config import PROJECT_ROOT, load_settings
+from core.embed import model_slug
+from core.errors import ConfigError
 
 
 def test_defaults_resolve_against_the_project_root() -> None:

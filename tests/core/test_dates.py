@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.dates import date_tokens, find_dates
+from core.dates import date_tokens, find_dates
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,11 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urlencode
 
-from assistant.documents import Highlight, SourceText, link
 from assistant.schema import Answer, Citation
-from assistant.startup import Status
-from assistant.store import DocumentRecord
-from assistant.textnorm import display
+from core.store import DocumentRecord
+from core.textnorm import display
+from ui.documents import Highlight, SourceText, link
+from ui.startup import Status
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
 OCR_NOTE = (

