@@ -26,7 +26,7 @@ from assistant.features import LIST_FEATURES, Candidate, Evidence, coverage, mat
 from assistant.model import AnswerModel, sigmoid
 from assistant.schema import Citation
 from core.config import AnswerSettings
-from core.store import Span
+from core.index_schema import Span
 from core.textnorm import display, ends_sentence, fold, search_text, terms
 
 NOT_FOUND = "Det kan jeg ikke finde et svar på i dokumenterne."
@@ -41,7 +41,7 @@ class Draft:
 
     def cite(self, passage: Passage, span: Span, score: float) -> int:
         for n, (p, s, _) in enumerate(self.cited, 1):
-            if p.meta["source"] == passage.meta["source"] and (s.start, s.end) == (span.start, span.end):
+            if p.meta.source == passage.meta.source and (s.start, s.end) == (span.start, span.end):
                 return n
         self.cited.append((passage, span, score))
         return len(self.cited)
@@ -50,8 +50,8 @@ class Draft:
         return [
             Citation(
                 n=n,
-                source=p.meta["source"],
-                title=p.meta["title"],
+                source=p.meta.source,
+                title=p.meta.title,
                 locator=p.locator_at(s.start),
                 quote=p.quote(s),
                 start=s.start,
@@ -126,17 +126,17 @@ class Answerer:
         for rank, hit in enumerate(evidence.hits):
             passage = self.catalog.passages[hit.passage_id]
             for heading, items in self._lists_of(passage):
-                key = (passage.meta["source"], (items[0][1].start, items[-1][1].end))
+                key = (passage.meta.source, (items[0][1].start, items[-1][1].end))
                 if len(items) < 2 or key in seen:
                     continue
                 seen.add(key)
-                heading_text = passage.quote(heading) if heading else passage.meta["context"]
+                heading_text = passage.quote(heading) if heading else passage.meta.context
                 head_terms = set(terms(search_text(heading_text), self.catalog.language)) | passage.context_terms
-                scores = [span_score.get((p.meta["source"], s.start, s.end), floor) for p, s in items]
+                scores = [span_score.get((p.meta.source, s.start, s.end), floor) for p, s in items]
                 own = passage_dense.get(passage.id, 0.0)
                 features = np.array(
                     [
-                        span_dense.get((passage.meta["source"], heading.start, heading.end), own) if heading else own,
+                        span_dense.get((passage.meta.source, heading.start, heading.end), own) if heading else own,
                         coverage(evidence.terms, head_terms),
                         float(match(query.head, head_terms | passage.title_terms, True)) if query.head else 0.5,
                         max(scores),
@@ -170,7 +170,7 @@ class Answerer:
                 heading = lead if lead is not None else _heading_span(passage)
                 out.append((heading, [(passage, s) for s in run]))
             run = []
-        members = self.catalog.group_members(passage) if passage.meta.get("group") else []
+        members = self.catalog.group_members(passage) if passage.meta.group else []
         titled = [
             (m, next(s for s in m.spans if s.kind == "title"))
             for m in members
@@ -186,7 +186,7 @@ class Answerer:
         if heading:
             lead = f"Under »{display(passage.quote(heading))}« [{draft.cite(passage, heading, 1.0)}]"
         else:
-            lead = f"I »{passage.meta['title']}« ({passage.meta['locator']})"
+            lead = f"I »{passage.meta.title}« ({passage.meta.locator})"
         unique: dict[str, tuple[Passage, Span]] = {}
         for item_passage, span in chosen.items:
             unique.setdefault(fold(display(item_passage.quote(span))), (item_passage, span))
@@ -254,10 +254,7 @@ class Answerer:
 
 
 def _heading_span(passage: Passage) -> Span | None:
-    start, end = int(passage.meta.get("heading_start", -1)), int(passage.meta.get("heading_end", -1))
-    if start < 0:
-        return None
-    return Span(start, end, "heading", "")
+    return passage.meta.heading
 
 
 def _with_continuations(order: list[Candidate]) -> list[tuple[Passage, Span, float]]:
@@ -272,7 +269,7 @@ def _with_continuations(order: list[Candidate]) -> list[tuple[Passage, Span, flo
             indexes.append(nxt)
         for i in indexes:
             span = passage.spans[i]
-            key = (passage.meta["source"], span.start, span.end)
+            key = (passage.meta.source, span.start, span.end)
             if key in seen:
                 continue
             seen.add(key)

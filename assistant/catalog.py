@@ -17,7 +17,7 @@ from llama_index.core.schema import TextNode
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from core.store import DocumentRecord, Span, passage_spans
+from core.index_schema import DocumentRecord, PassageMeta, Span, span_id
 from core.textnorm import search_text, term, terms
 
 MIN_PART = 5  # shortest word part a compound is split into
@@ -35,7 +35,7 @@ class Passage:
     """A committed passage with what the answerer needs of it."""
 
     node: TextNode
-    spans: list[Span]
+    meta: PassageMeta
     terms: list[str]
     span_terms: list[set[str]]
     context_terms: set[str]
@@ -48,30 +48,30 @@ class Passage:
         return self.node.node_id
 
     @property
-    def meta(self) -> dict:
-        return self.node.metadata
+    def spans(self) -> tuple[Span, ...]:
+        return self.meta.spans
 
     def quote(self, span: Span) -> str:
         """The exact source text of ``span``: the node text is the source slice, and the
         heading a passage sits under (a table title above the row) is stored with it."""
-        start, end = int(self.meta["start"]), int(self.meta["end"])
+        start, end = self.meta.start, self.meta.end
         if start <= span.start <= span.end <= end:
             return self.node.text[span.start - start : span.end - start]
-        if (span.start, span.end) == (int(self.meta["heading_start"]), int(self.meta["heading_end"])):
-            return str(self.meta["heading_raw"])
+        if (span.start, span.end) == (self.meta.heading_start, self.meta.heading_end):
+            return self.meta.heading_raw
         raise ValueError(f"span {span.start}-{span.end} is outside passage {self.id}")
 
     def locator_at(self, offset: int) -> str:
         """The passage's locator, with the exact PDF page of ``offset`` when it spans pages."""
-        locator = str(self.meta["locator"])
-        marks = json.loads(self.meta.get("page_marks") or "[]")
+        locator = self.meta.locator
+        marks = json.loads(self.meta.page_marks or "[]")
         if len(marks) < 2:
             return locator
         page = max((n for n, start in marks if start <= offset), default=marks[0][0])
         return re.sub(r"^side \d+(–\d+)?", f"side {page}", locator)
 
     def span_id(self, index: int) -> str:
-        return f"{self.id}:{index}"
+        return span_id(self.id, index)
 
 
 @dataclass
@@ -96,25 +96,24 @@ class Catalog:
         groups: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
         seen: set[str] = set()
         for node in nodes:
-            spans = passage_spans(node)
-            meta = node.metadata
+            meta = PassageMeta.from_chroma(node.metadata)
             passage = Passage(
                 node=node,
-                spans=spans,
-                terms=terms(meta["search"], language),
-                span_terms=[set(terms(s.search, language)) for s in spans],
-                context_terms=set(terms(search_text(meta.get("context", "")), language)),
-                item_terms=set(terms(search_text(meta.get("item", "")), language)),
-                title_terms=set(terms(search_text(meta.get("title", "")), language)),
-                rank=int(meta.get("order", 0)),
+                meta=meta,
+                terms=terms(meta.search, language),
+                span_terms=[set(terms(s.search, language)) for s in meta.spans],
+                context_terms=set(terms(search_text(meta.context), language)),
+                item_terms=set(terms(search_text(meta.item), language)),
+                title_terms=set(terms(search_text(meta.title), language)),
+                rank=meta.order,
             )
             catalog.passages[node.node_id] = passage
-            if meta["search"] not in seen:
-                seen.add(meta["search"])
+            if meta.search not in seen:
+                seen.add(meta.search)
                 catalog.df.update(set(passage.terms))
-                catalog.words.update(meta["search"].split())
-            if meta.get("group"):
-                groups[(meta["source"], meta["group"])].append((passage.rank, node.node_id))
+                catalog.words.update(meta.search.split())
+            if meta.group:
+                groups[(meta.source, meta.group)].append((passage.rank, node.node_id))
         catalog.texts = len(seen)
         catalog._vocab = sorted(catalog.df)
         catalog.groups = {key: [pid for _, pid in sorted(members)] for key, members in groups.items()}
@@ -128,7 +127,7 @@ class Catalog:
         return math.log(1 + (n - self.df.get(stem, 0) + 0.5) / (self.df.get(stem, 0) + 0.5))
 
     def group_members(self, passage: Passage) -> list[Passage]:
-        key = (passage.meta["source"], passage.meta.get("group", ""))
+        key = (passage.meta.source, passage.meta.group)
         return [self.passages[pid] for pid in self.groups.get(key, [])]
 
     def compound_parts(self, word: str) -> list[str]:

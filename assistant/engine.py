@@ -24,7 +24,8 @@ from core.config import PROJECT_ROOT, Settings
 from core.corpus import corpus_files, corpus_name
 from core.embed import VectorEmbedding, build_embed_model, model_slug
 from core.errors import IndexNotBuiltError, QuestionError
-from core.store import INDEX_VERSION, ChromaStore, DocumentRecord, Location
+from core.index_schema import INDEX_VERSION, DocumentRecord
+from core.store import ChromaStore, Location
 
 TEXTS_CACHED = 32  # document texts kept for the source viewer
 
@@ -135,7 +136,7 @@ class Assistant:
             for i, span in enumerate(p.spans):
                 vec = span_vectors.get(p.span_id(i))
                 if vec is not None:
-                    span_dense[(p.meta["source"], span.start, span.end)] = float(vec @ vector)
+                    span_dense[(p.meta.source, span.start, span.end)] = float(vec @ vector)
         passage_dense = view.vectors.similarity([p.id for p in passages], vector)
         lap("spans")
         terms = resolve_terms(query, view.catalog)
@@ -280,7 +281,8 @@ def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding, an
         )
     nodes, vectors = store.committed_passages()
     catalog = Catalog.build(nodes, documents, settings.retrieval.stemmer)
-    passage_vectors = PassageVectors.build([n.node_id for n in nodes], vectors, [n.metadata["source"] for n in nodes])
+    ids = [n.node_id for n in nodes]
+    passage_vectors = PassageVectors.build(ids, vectors, [catalog.passages[pid].meta.source for pid in ids])
     r = settings.retrieval
     retriever = HybridRetriever(
         DenseRetriever(passage_vectors, catalog, model, r.dense_k),

@@ -25,7 +25,7 @@ from assistant.catalog import Catalog, Passage
 from assistant.query import Query
 from assistant.retrieve import Hit
 from core.dates import MONTH_NAME, YEAR, find_dates
-from core.store import Span
+from core.index_schema import Span
 
 MIN_PREFIX = 5  # a shared prefix this long relates two terms ('mikrolån' ~ 'mikrolånsforsøget')
 _DIGIT = re.compile(r"\d")
@@ -89,7 +89,7 @@ class Candidate:
 
     @property
     def key(self) -> tuple[str, int, int]:
-        return (self.passage.meta["source"], self.span.start, self.span.end)
+        return (self.passage.meta.source, self.span.start, self.span.end)
 
 
 def resolve_terms(query: Query, catalog: Catalog) -> list[Term]:
@@ -214,7 +214,7 @@ def span_candidates(
         context = passage.context_terms | passage.item_terms | passage.title_terms
         n = len(passage.spans)
         for i, span in enumerate(passage.spans):
-            key = (passage.meta["source"], span.start, span.end)
+            key = (passage.meta.source, span.start, span.end)
             if span.kind == "heading" or key in seen:
                 continue
             seen.add(key)
@@ -333,5 +333,5 @@ def _absent(query: Query, passage: Passage) -> tuple[float, float]:
     unit_missing = float(any(not has[u] for u in query.units))
     if not query.years:
         return unit_missing, 0.0
-    around = f"{text} {passage.meta.get('context', '')} {passage.meta.get('item', '')} {passage.meta.get('title', '')}"
+    around = f"{text} {passage.meta.context} {passage.meta.item} {passage.meta.title}"
     return unit_missing, sum(y not in around for y in query.years) / len(query.years)

@@ -49,7 +49,7 @@ def distinct(catalog: Catalog, ranked: list[tuple[str, float]]) -> list[tuple[st
     out = []
     for pid, score in ranked:
         meta = catalog.passages[pid].meta
-        key = (str(meta.get("title", "")), str(meta.get("content_hash", pid)))
+        key = (meta.title, meta.content_hash or pid)
         if key not in seen:
             seen.add(key)
             out.append((pid, score))
@@ -76,7 +76,7 @@ class BM25Retriever:
     def __init__(self, catalog: Catalog, k: int) -> None:
         self.catalog, self.k = catalog, k
         self.ids = list(catalog.passages)
-        self.sources = np.array([catalog.passages[pid].meta["source"] for pid in self.ids])
+        self.sources = np.array([catalog.passages[pid].meta.source for pid in self.ids])
         self.bm25 = bm25s.BM25()
         if self.ids:
             self.bm25.index([catalog.passages[pid].terms or [""] for pid in self.ids], show_progress=False)

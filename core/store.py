@@ -14,11 +14,10 @@ Three collections per encoder (so switching encoder never mixes vector spaces):
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ from chromadb.errors import ChromaError, NotFoundError
 from llama_index.core.schema import TextNode
 
 from core.errors import IndexCorruptError, IndexNotBuiltError, StoreUnavailableError
+from core.index_schema import DocumentRecord, PassageMeta, owner
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -36,52 +36,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 REBUILD_HINT = "Byg indekset igen med: python -m ingest --rebuild"
-# The layout of what ingest writes (chunking, node metadata). A change re-indexes every
-# file on the next ingest, and an index written by another version is not read.
-INDEX_VERSION = "7"
 _BATCH = 500
 # HNSW breadth for queries against Chroma's own index. The assistant ranks passages
 # exactly in memory (assistant/vectors.py), so this only serves other readers of the store.
 EF_SEARCH = 400
 _PAGE = 5000
-
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    """What the registry knows about one indexed document."""
-
-    source: str
-    doc_hash: str
-    title: str
-    publisher: str
-    date: str
-    kind: str
-    passages: int
-    spans: int
-    revision: str
-    ingested_at: str
-    index_version: str = ""
-    ocr: bool = False
-    fmt: str = "txt"
-    pages: int = 0  # PDF pages (0 for other formats)
-
-
-@dataclass(frozen=True)
-class Span:
-    """A citable span inside a passage."""
-
-    start: int
-    end: int
-    kind: str
-    search: str
-
-
-def passage_spans(node: TextNode) -> list[Span]:
-    return [Span(*row) for row in json.loads(node.metadata["spans"])]
-
-
-def encode_spans(spans: Iterable[Span]) -> str:
-    return json.dumps([[s.start, s.end, s.kind, s.search] for s in spans], ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -229,8 +188,8 @@ class ChromaStore:
         got = self._guard("læsning af dokumentlisten", self.registry.get, include=["metadatas"])
         out = {}
         for meta in got["metadatas"] or []:
-            fields = {k: meta[k] for k in DocumentRecord.__dataclass_fields__ if k in meta}
-            out[meta["source"]] = DocumentRecord(**fields)
+            record = DocumentRecord.from_chroma(meta)
+            out[record.source] = record
         return out
 
     def committed(self) -> dict[str, str]:
@@ -246,7 +205,7 @@ class ChromaStore:
             self.registry.upsert,
             ids=[record.source],
             embeddings=[[0.0]],
-            metadatas=[asdict(record)],
+            metadatas=[record.to_chroma()],
             documents=[text],
         )
 
@@ -283,7 +242,7 @@ class ChromaStore:
                 ids=[n.node_id for n in part],
                 embeddings=vectors[i : i + _BATCH],
                 documents=[n.text for n in part],
-                metadatas=[{k: v for k, v in n.metadata.items() if not k.startswith("_")} for n in part],
+                metadatas=[PassageMeta.from_chroma(n.metadata).to_chroma() for n in part],
             )
         for i in range(0, len(span_ids), _BATCH):
             self._guard(
@@ -311,7 +270,7 @@ class ChromaStore:
             stale = [
                 pid
                 for pid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
-                if committed.get(meta.get("source")) != meta.get("revision")
+                if committed.get(owner(meta)[0]) != owner(meta)[1]
             ]
             for i in range(0, len(stale), _BATCH):
                 self._guard("oprydning", collection.delete, ids=stale[i : i + _BATCH])
@@ -332,7 +291,7 @@ class ChromaStore:
         got = self._get_all("læsning", self.passages, include)
         nodes, rows = [], []
         for i, (pid, text, meta) in enumerate(zip(got["ids"], got["documents"], got["metadatas"], strict=True)):
-            if committed.get(meta.get("source")) == meta.get("revision"):
+            if committed.get(owner(meta)[0]) == owner(meta)[1]:
                 nodes.append(_node(pid, text, meta))
                 rows.append(i)
         vectors = np.asarray([got["embeddings"][i] for i in rows], dtype=np.float32) if with_vectors else np.zeros(0)
@@ -350,7 +309,7 @@ class ChromaStore:
                 for i, meta in enumerate(page["metadatas"] or []):
                     if vectors is None or len(vectors[i]) == 0:
                         continue
-                    key = (str(meta.get("source")), str(meta.get("revision")))
+                    key = owner(meta)
                     counts.setdefault(key, [0, 0])[column] += 1
         return {key: (n[0], n[1]) for key, n in counts.items()}
 
@@ -417,10 +376,5 @@ def _unavailable(location: Location, exc: BaseException) -> StoreUnavailableErro
 
 
 def _node(pid: str, text: str, meta: dict[str, Any]) -> TextNode:
-    return TextNode(
-        id_=pid,
-        text=text,
-        metadata=meta,
-        start_char_idx=int(meta["start"]),
-        end_char_idx=int(meta["end"]),
-    )
+    passage = PassageMeta.from_chroma(meta)
+    return TextNode(id_=pid, text=text, metadata=meta, start_char_idx=passage.start, end_char_idx=passage.end)

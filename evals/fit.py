@@ -124,7 +124,7 @@ def fit_span(examples: list[Example]) -> Logistic:
         if not ex.answerable:
             continue
         cands = ex.trace.decision.ranked
-        ys = np.array([ex.span_label(c.passage.meta["source"], c.passage.quote(c.span)) for c in cands], dtype=bool)
+        ys = np.array([ex.span_label(c.passage.meta.source, c.passage.quote(c.span)) for c in cands], dtype=bool)
         if ys.any() and not ys.all():  # retrieval missed it, or nothing to tell apart
             per_question.append((ex.source, np.stack([c.features for c in cands]), ys))
     if not per_question:

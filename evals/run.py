@@ -30,7 +30,7 @@ def evaluate(
         latency = (time.perf_counter() - started) * 1000
         answer = trace.answer.model_dump()
         passages = [
-            {"source": p.meta["source"], "text": p.node.text}
+            {"source": p.meta.source, "text": p.node.text}
             for p in (assistant.catalog.passages[h.passage_id] for h in trace.hits)
         ]
         retrieval = metrics.retrieval(item, passages, k)

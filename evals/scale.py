@@ -176,7 +176,7 @@ def _needles(assistant: Any, needles: list[Any], k: int) -> dict[str, Any]:
         latencies.append((time.perf_counter() - started) * 1000)
         timings.append(trace.answer.timings_ms)
         passages = [assistant.catalog.passages[h.passage_id] for h in trace.hits]
-        sources = [Path(p.meta["source"]).name for p in passages]
+        sources = [Path(p.meta.source).name for p in passages]
         # the passage that holds the fact, not just any passage of the document (most are shared sections)
         holds = [
             name == needle.file and needle.project in p.node.text for name, p in zip(sources, passages, strict=True)

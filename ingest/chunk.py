@@ -1,7 +1,7 @@
 """What the layout chunkers produce, and the helpers they share.
 
 A ``Chunk`` is a passage of the source (what gets embedded and retrieved) with the
-citable ``Unit`` spans inside it (sentences, table cells, list items, headings). All
+citable ``Span``s inside it (sentences, table cells, list items, headings). All
 offsets point into the original file text.
 """
 
@@ -9,17 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.index_schema import Span
 from core.textnorm import display
 from ingest import segment
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A citable span: ``source[start:end]`` is its exact text."""
-
-    start: int
-    end: int
-    kind: str  # "heading" | "title" | "item" | "sentence"
 
 
 @dataclass
@@ -30,7 +22,7 @@ class Chunk:
     end: int
     locator: str
     context: str
-    units: list[Unit]
+    units: list[Span]
     group: str = ""  # chunks with the same group form one list (rows of a table, ...)
     item: str = ""  # the row's or item's title, when the chunk is about one item
     text: str = ""  # display text; built from the units when left empty
@@ -42,9 +34,9 @@ class Chunk:
         return "\n".join(display(source[u.start : u.end]) for u in self.units)
 
 
-def region_units(source: str, start: int, end: int, lines: list[segment.Line] | None = None) -> list[Unit]:
+def region_units(source: str, start: int, end: int, lines: list[segment.Line] | None = None) -> list[Span]:
     """Units of a free-text region: bullet paragraphs are items, the rest sentences."""
-    out: list[Unit] = []
+    out: list[Span] = []
     for region_start, region_end in segment.tag_free_regions(source, start, end):
         region_lines = [
             ln
@@ -54,9 +46,9 @@ def region_units(source: str, start: int, end: int, lines: list[segment.Line] | 
         for para in segment.group_paragraphs(region_lines):
             s, e = segment.paragraph_span(para)
             if para[0].bullet:
-                out.append(Unit(s, e, "item"))
+                out.append(Span(s, e, "item"))
             else:
-                out.extend(Unit(a, b, "sentence") for a, b in segment.sentences(source, s, e))
+                out.extend(Span(a, b, "sentence") for a, b in segment.sentences(source, s, e))
     return out
 
 
@@ -68,7 +60,7 @@ def split_long(chunk: Chunk, source: str, max_chars: int) -> list[Chunk]:
     heads = [u for u in chunk.units if u.kind == "heading"]
     body = [u for u in chunk.units if u.kind != "heading"]
     target = length / -(-length // max_chars)  # equal shares of ceil(length / max_chars)
-    parts: list[list[Unit]] = [[]]
+    parts: list[list[Span]] = [[]]
     for unit in body:
         current = parts[-1]
         if current and unit.end - current[0].start > target:

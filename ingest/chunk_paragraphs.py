@@ -9,9 +9,10 @@ A line "Tabel N" and the line after it become the context of the blocks that fol
 
 from __future__ import annotations
 
+from core.index_schema import Span
 from core.textnorm import display
 from ingest import segment
-from ingest.chunk import Chunk, Unit, region_units
+from ingest.chunk import Chunk, region_units
 
 
 def _blocks(source: str) -> list[tuple[int, int]]:
@@ -54,7 +55,7 @@ def chunk(source: str, window_chars: int) -> list[Chunk]:
     for context, heading, members in sections:
         for first, last in _windows(members, window_chars):
             start, end = members[first][0], members[last][1]
-            units: list[Unit] = region_units(source, start, end)
+            units: list[Span] = region_units(source, start, end)
             label = f"afsnit {first + 1}" if first == last else f"afsnit {first + 1}–{last + 1}"
             chunks.append(Chunk(start, end, f"{context.split(' – ')[0]}, {label}", context, units, heading=heading))
     return chunks

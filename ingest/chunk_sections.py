@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
+from core.index_schema import Span
 from core.textnorm import display, terms
 from ingest import segment
-from ingest.chunk import Chunk, Unit, region_units, split_long
+from ingest.chunk import Chunk, region_units, split_long
 from ingest.segment import Line
 
 _LABEL_VALUE = re.compile(r"^[\w ]{2,30}:\s+\S")
@@ -84,7 +85,7 @@ def chunk(source: str, max_chars: int) -> list[Chunk]:
 
     chunks: list[Chunk] = []
     section = ""
-    pending: list[Unit] = []  # headings with no text of their own join the next chunk
+    pending: list[Span] = []  # headings with no text of their own join the next chunk
     for n, (index, text, top) in enumerate(headings):
         stop = headings[n + 1][0] if n + 1 < len(headings) else len(paras)
         body = paras[index + 1 : stop] if text else paras[index:stop]
@@ -92,7 +93,7 @@ def chunk(source: str, max_chars: int) -> list[Chunk]:
             section = text
         context = section if top or not section else f"{section} › {text}"
         heading = (paras[index][0].start, paras[index][-1].end) if text else None
-        units = pending + ([Unit(*heading, "heading")] if heading else [])
+        units = pending + ([Span(*heading, "heading")] if heading else [])
         for para in body:
             units.extend(region_units(source, para[0].start, para[-1].end, lines=para))
         if not body and n + 1 < len(headings):

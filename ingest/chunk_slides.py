@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from core.index_schema import Span
 from core.textnorm import display, fold
 from ingest import segment
-from ingest.chunk import Chunk, Unit, region_units, split_long
+from ingest.chunk import Chunk, region_units, split_long
 from ingest.segment import Line
 
 NARROW = 28  # item titles in a table column wrap at about this width
@@ -117,7 +118,7 @@ def _slide(source: str, number: int, lines: list[Line], max_chars: int) -> list[
         body = paras[: head[0]] + paras[head[1] :]
     locator = f"Dias {number}" + (f": {heading_text}" if heading_text else "")
     context = heading_text or f"Dias {number}"
-    heading_units = [Unit(*heading_span, "heading")] if heading_span else []
+    heading_units = [Span(*heading_span, "heading")] if heading_span else []
     start = min(ln.start for ln in lines)
     end = max(ln.end for ln in lines)
     group = f"dias:{fold(heading_text)}" if heading_text else ""
@@ -129,14 +130,14 @@ def _slide(source: str, number: int, lines: list[Line], max_chars: int) -> list[
 
     items = body[1:] if body and len(body[0]) == 1 and len(body[0][0].text.split()) <= 2 else body
     if len(items) >= 2 and all(len(p) == 1 and len(p[0].text) <= 100 and not p[0].text.endswith(".") for p in items):
-        units = heading_units + [Unit(*segment.paragraph_span(p), "item") for p in items]
+        units = heading_units + [Span(*segment.paragraph_span(p), "item") for p in items]
         return [Chunk(start, end, locator, context, units, group=group, heading=heading_span)]
 
     units = heading_units.copy()
     if _is_subtitle(body):
         # "Psykologforsøget" above the bullets: part of what the slide is about
         subtitle = body.pop(0)
-        units.append(Unit(*segment.paragraph_span(subtitle), "heading"))
+        units.append(Span(*segment.paragraph_span(subtitle), "heading"))
         context = f"{context} – {display(source[subtitle[0].start : subtitle[-1].end])}"
     for para in body:
         units.extend(region_units(source, *segment.paragraph_span(para), lines=para))
@@ -162,7 +163,7 @@ def _table_slide(
     def flush() -> None:
         if title is None:
             return
-        units = [Unit(*segment.paragraph_span(title), "title")]
+        units = [Span(*segment.paragraph_span(title), "title")]
         for para in current:
             units.extend(region_units(source, *segment.paragraph_span(para), lines=para))
         item = display(source[title[0].start : title[-1].end])

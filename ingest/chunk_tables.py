@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.index_schema import Span
 from core.textnorm import display
 from ingest import segment
-from ingest.chunk import Chunk, Unit, region_units, split_long
+from ingest.chunk import Chunk, region_units, split_long
 
-Span = tuple[int, int]
+Cell = tuple[int, int]  # a table cell's (start, end) while the table is read
 
 
 @dataclass
 class _Row:
-    cells: list[list[Span]] = field(default_factory=list)
+    cells: list[list[Cell]] = field(default_factory=list)
 
-    def add(self, cells: list[Span]) -> None:
+    def add(self, cells: list[Cell]) -> None:
         for i, cell in enumerate(cells):
             while len(self.cells) <= i:
                 self.cells.append([])
@@ -40,7 +41,7 @@ def _raw_lines(source: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _cells(source: str, start: int, end: int) -> list[Span]:
+def _cells(source: str, start: int, end: int) -> list[Cell]:
     out, pos = [], start
     for part in source[start:end].split("\t"):
         span = segment.trim(source, pos, pos + len(part))
@@ -49,7 +50,7 @@ def _cells(source: str, start: int, end: int) -> list[Span]:
     return out
 
 
-def _text(source: str, spans: list[Span]) -> str:
+def _text(source: str, spans: list[Cell]) -> str:
     return " ".join(display(source[s:e]) for s, e in spans)
 
 
@@ -74,7 +75,7 @@ def _table(source: str, number: int, start: int, end: int) -> list[Chunk]:
     title = display(source[title_span[0] : title_span[1]])
     header: list[str] = []
     rows: list[_Row] = []
-    notes: list[Span] = []  # lines without tabs (a footnote, a source line): not part of a row
+    notes: list[Cell] = []  # lines without tabs (a footnote, a source line): not part of a row
     for line_start, line_end in rows_raw[1:]:
         cells = _cells(source, line_start, line_end)
         if len(cells) == 1:
@@ -89,11 +90,11 @@ def _table(source: str, number: int, start: int, end: int) -> list[Chunk]:
             rows.append(row)
 
     context = f"Tabel {number} – {title}"
-    heading = Unit(title_span[0], title_span[1], "heading")
+    heading = Span(title_span[0], title_span[1], "heading")
     out = []
     for r, row in enumerate(rows, 1):
         title_cells = row.cells[0] if row.cells else []
-        units = [Unit(s, e, "title") for s, e in title_cells]
+        units = [Span(s, e, "title") for s, e in title_cells]
         lines = [_text(source, title_cells)] if title_cells else []
         for c, spans in enumerate(row.cells[1:], 1):
             name = header[c] if c < len(header) else f"Kolonne {c + 1}"

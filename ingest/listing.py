@@ -9,7 +9,8 @@ from pathlib import Path
 from core.config import Settings
 from core.embed import model_slug
 from core.errors import AssistantError, IndexNotBuiltError
-from core.store import ChromaStore, DocumentRecord, Location
+from core.index_schema import DocumentRecord
+from core.store import ChromaStore, Location
 from ingest.manifest import load_manifest, scan
 from ingest.parse import file_hash, read_bytes
 from ingest.pipeline import source_name

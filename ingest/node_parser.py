@@ -21,16 +21,13 @@ from typing import Any
 from llama_index.core.node_parser import NodeParser
 from llama_index.core.schema import BaseNode, Document, TextNode
 
-from core.store import Span, encode_spans
+from core.index_schema import PassageMeta, SourceInfo, Span
 from core.textnorm import display, search_text
 from ingest.chunk import Chunk
 from ingest.layouts import chunk_document
 
 EMBED_TEXT = "_embed_text"
 SPAN_TEXTS = "_span_texts"
-PAGES = "pages"  # start offsets of a PDF's pages in the document text
-# Document metadata the parser reads; everything else is copied onto the nodes.
-_DOCUMENT_ONLY = ("layout", "ocr", PAGES)
 
 
 def _id(*parts: object) -> str:
@@ -61,10 +58,8 @@ class StructuredNodeParser(NodeParser):
         out: list[BaseNode] = []
         for document in nodes:
             assert isinstance(document, Document)
-            source = document.metadata["source"]
-            chunks = chunk_document(
-                document.text, document.metadata.get("layout"), self.max_chars, self.window_chars, source
-            )
+            info = SourceInfo.from_document(document.metadata)
+            chunks = chunk_document(document.text, info.layout, self.max_chars, self.window_chars, info.source)
             out.extend(self._node(document, i, chunk, repair) for i, chunk in enumerate(chunks))
         return out
 
@@ -75,39 +70,46 @@ class StructuredNodeParser(NodeParser):
 
     def _node(self, document: Document, i: int, chunk: Chunk, repair: Callable[[str], str] | None) -> TextNode:
         text = document.text
-        meta = document.metadata
+        info = SourceInfo.from_document(document.metadata)
         fix = repair or (lambda s: s)
         raw = text[chunk.start : chunk.end]
         shown = chunk.display_text(text)
         indexed = display(fix(chunk.text or raw)) if repair else shown
         context = display(fix(chunk.context))
-        spans = [Span(u.start, u.end, u.kind, search_text(fix(text[u.start : u.end]))) for u in chunk.units]
+        spans = tuple(Span(u.start, u.end, u.kind, search_text(fix(text[u.start : u.end]))) for u in chunk.units)
         heading = chunk.heading or (-1, -1)
-        locator, page_marks = _with_page(chunk, meta.get(PAGES) or [])
-        base = {k: v for k, v in meta.items() if k not in _DOCUMENT_ONLY}
+        locator, page_marks = _with_page(chunk, list(info.pages))
+        passage = PassageMeta(
+            source=info.source,
+            start=chunk.start,
+            end=chunk.end,
+            spans=spans,
+            revision=info.revision,
+            doc_hash=info.doc_hash,
+            title=info.title,
+            date=info.date,
+            kind=info.kind,
+            locator=locator,
+            page_marks=page_marks,
+            context=chunk.context,
+            group=chunk.group,
+            item=chunk.item,
+            order=i,
+            heading_start=heading[0],
+            heading_end=heading[1],
+            heading_raw=text[heading[0] : heading[1]] if chunk.heading else "",
+            display=shown,
+            search=search_text(f"{context}\n{fix(chunk.item)}\n{indexed}"),
+            content_hash=hashlib.sha256(raw.encode()).hexdigest()[:32],
+        )
         return TextNode(
-            id_=_id(meta["source"], meta["revision"], i),
+            id_=_id(info.source, info.revision, i),
             text=raw,
             start_char_idx=chunk.start,
             end_char_idx=chunk.end,
             metadata={
-                **base,
-                "locator": locator,
-                "page_marks": page_marks,
-                "context": chunk.context,
-                "group": chunk.group,
-                "item": chunk.item,
-                "order": i,
-                "start": chunk.start,
-                "end": chunk.end,
-                "heading_start": heading[0],
-                "heading_end": heading[1],
-                "heading_raw": text[heading[0] : heading[1]] if chunk.heading else "",
-                "display": shown,
-                "search": search_text(f"{context}\n{fix(chunk.item)}\n{indexed}"),
-                "spans": encode_spans(spans),
-                "content_hash": hashlib.sha256(raw.encode()).hexdigest()[:32],
-                EMBED_TEXT: f"{meta['title']}\n{context}\n{indexed}",
+                **passage.to_chroma(),
+                EMBED_TEXT: f"{info.title}\n{context}\n{indexed}",
                 SPAN_TEXTS: json.dumps([display(fix(text[s.start : s.end])) for s in spans], ensure_ascii=False),
             },
         )

@@ -29,10 +29,11 @@ from llama_index.core.schema import Document
 from core.config import PROJECT_ROOT, Settings
 from core.embed import VectorEmbedding, build_embed_model, model_slug
 from core.errors import AssistantError, CorpusError
-from core.store import INDEX_VERSION, ChromaStore, DocumentRecord, Location, forget_client
+from core.index_schema import INDEX_VERSION, DocumentRecord, SourceInfo, SpanMeta, span_id
+from core.store import ChromaStore, Location, forget_client
 from ingest.cache import EmbeddingCache
 from ingest.manifest import DocumentMeta, corpus_files, load_manifest, meta_for
-from ingest.node_parser import EMBED_TEXT, PAGES, SPAN_TEXTS, StructuredNodeParser
+from ingest.node_parser import EMBED_TEXT, SPAN_TEXTS, StructuredNodeParser
 from ingest.ocr import Lexicon, OcrRepairer
 from ingest.parse import SourceFile, file_format, file_hash, read_bytes, read_source, source_from_bytes
 
@@ -318,21 +319,18 @@ class _Run:
         return "updated" if old else "added"
 
     def _index(self, sf: SourceFile, meta: DocumentMeta, rev: str) -> DocumentRecord:
-        document = Document(
-            id_=f"{sf.source}@{rev}",
-            text=sf.text,
-            metadata={
-                "source": sf.source,
-                "doc_hash": sf.doc_hash,
-                "revision": rev,
-                "title": meta.title,
-                "date": meta.date,
-                "kind": meta.kind,
-                "layout": meta.layout,
-                "ocr": meta.ocr,
-                PAGES: list(sf.extracted.pages),
-            },
+        info = SourceInfo(
+            source=sf.source,
+            revision=rev,
+            doc_hash=sf.doc_hash,
+            title=meta.title,
+            date=meta.date,
+            kind=meta.kind,
+            layout=meta.layout,
+            ocr=meta.ocr,
+            pages=tuple(sf.extracted.pages),
         )
+        document = Document(id_=f"{sf.source}@{rev}", text=sf.text, metadata=info.to_document())
         chunking = self.settings.chunk
         parser = StructuredNodeParser(max_chars=chunking.max_chars, window_chars=chunking.window_chars)
         repair = self.repairer().repair if meta.ocr else None
@@ -340,9 +338,9 @@ class _Run:
         span_ids, span_texts, span_meta = [], [], []
         for node in nodes:
             for j, text in enumerate(json.loads(node.metadata[SPAN_TEXTS])):
-                span_ids.append(f"{node.node_id}:{j}")
+                span_ids.append(span_id(node.node_id, j))
                 span_texts.append(text)
-                span_meta.append({"source": sf.source, "revision": rev, "passage": node.node_id})
+                span_meta.append(SpanMeta(sf.source, rev, node.node_id).to_chroma())
         vectors = self.cache.embed([n.metadata[EMBED_TEXT] for n in nodes], self.model.passage_vectors)
         span_vectors = self.cache.embed(span_texts, self.model.passage_vectors)
         self.store.add(nodes, vectors, span_ids, span_vectors, span_meta)  # type: ignore[arg-type]

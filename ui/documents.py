@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from assistant.messages import quoted
 from core.config import PROJECT_ROOT
 from core.errors import LinkError
-from core.store import DocumentRecord
+from core.index_schema import DocumentRecord
 
 if TYPE_CHECKING:
     from assistant.engine import Assistant
@@ -114,8 +114,8 @@ def open_link(assistant: Assistant, params: Mapping[str, str]) -> Highlight | No
 def _locator(assistant: Assistant, source: str, start: int, end: int) -> str:
     """The locator of the narrowest passage that holds the span."""
     holders = [
-        (int(p.meta["end"]) - int(p.meta["start"]), p.locator_at(start))
+        (p.meta.end - p.meta.start, p.locator_at(start))
         for p in assistant.catalog.passages.values()
-        if p.meta["source"] == source and int(p.meta["start"]) <= start and end <= int(p.meta["end"])
+        if p.meta.source == source and p.meta.start <= start and end <= p.meta.end
     ]
     return min(holders)[1] if holders else ""

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from assistant.schema import Answer, Citation
-from core.store import DocumentRecord
+from core.index_schema import DocumentRecord
 from core.textnorm import display
 from ui.documents import Highlight, SourceText, link
 from ui.startup import Status

@@ -81,7 +81,7 @@ def test_supporting_spans_never_come_from_another_table_row(make: Make) -> None:
     assert {c.passage.id for c in trace.decision.ranked} - {top.id}  # other rows were candidates
     assert trace.answer.answered and len(trace.answer.citations) > 1
     for c in trace.answer.citations:
-        assert top.meta["start"] <= c.start <= c.end <= top.meta["end"], c.quote
+        assert top.meta.start <= c.start <= c.end <= top.meta.end, c.quote
     for other_row in ("Lys på stierne", "gøres permanent", "Stier af grus"):
         assert other_row not in trace.answer.answer
 

@@ -19,7 +19,7 @@ from assistant.features import (
 )
 from assistant.query import parse
 from assistant.retrieve import Hit
-from core.store import Span, encode_spans
+from core.index_schema import PassageMeta, Span
 from core.textnorm import search_text
 
 SOURCE = "Forsøget med grus stopper 31/12-30. Trygheden måles blandt 200 borgere. Stierne er af grus i byen."
@@ -34,8 +34,8 @@ def _node(node_id: str, start: int, end: int) -> TextNode:
             spans.append(Span(pos, pos + len(sentence), "sentence", search_text(sentence)))
         pos += len(sentence) + 1
     text = SOURCE[start:end]
-    meta = {"source": "doc.txt", "start": start, "end": end, "search": search_text(text), "spans": encode_spans(spans)}
-    return TextNode(id_=node_id, text=text, metadata=meta)
+    meta = PassageMeta("doc.txt", start, end, tuple(spans), search=search_text(text))
+    return TextNode(id_=node_id, text=text, metadata=meta.to_chroma())
 
 
 @pytest.fixture

@@ -7,21 +7,15 @@ from llama_index.core.schema import TextNode
 
 from assistant.catalog import Catalog
 from assistant.query import parse
-from core.store import Span, encode_spans
+from core.index_schema import PassageMeta, Span
 from core.textnorm import is_content, search_text, skeleton, terms
 
 
 def _node(node_id: str, text: str) -> TextNode:
     """A one-sentence passage with the metadata Catalog.build reads."""
     span = Span(0, len(text), "sentence", search_text(text))
-    meta = {
-        "source": "doc.txt",
-        "start": 0,
-        "end": len(text),
-        "search": search_text(text),
-        "spans": encode_spans([span]),
-    }
-    return TextNode(id_=node_id, text=text, metadata=meta)
+    meta = PassageMeta("doc.txt", 0, len(text), (span,), search=search_text(text))
+    return TextNode(id_=node_id, text=text, metadata=meta.to_chroma())
 
 
 @pytest.fixture

@@ -98,7 +98,7 @@ def test_every_needle_is_found_among_a_series_of_copies(tmp_path: Path, fake_emb
     for needle in needles:
         holder = next(
             p for p in assistant.catalog.passages.values()
-            if Path(p.meta["source"]).name == needle.file and needle.project in p.node.text
+            if Path(p.meta.source).name == needle.file and needle.project in p.node.text
         )  # fmt: skip
         own = dense.vectors.matrix[dense.vectors.ids.index(holder.id)]
         assert dense.search(own, 1)[0][0] == holder.id

@@ -178,7 +178,7 @@ def test_remove_takes_a_document_out_of_folder_manifest_and_index(indexed: Setti
     assert "dias.txt" not in load_manifest(indexed.manifest_file)
     assistant = build_assistant(indexed, fake_embed)
     assert not any(s.endswith("dias.txt") for s in assistant.documents)
-    assert not any(p.meta["source"].endswith("dias.txt") for p in assistant.catalog.passages.values())
+    assert not any(p.meta.source.endswith("dias.txt") for p in assistant.catalog.passages.values())
     assert run_ingest(indexed, fake_embed).removed == []  # nothing left behind to clean up
     with pytest.raises(UsageError, match="Intet dokument hedder"):
         remove_document(indexed, "dias.txt", "fake-hash")

@@ -11,6 +11,7 @@ import pytest
 from assistant.engine import build_assistant
 from core.config import Settings
 from core.errors import CorpusError
+from core.index_schema import PassageMeta
 from core.store import ChromaStore
 from ingest import pipeline
 from ingest.pipeline import IngestBusyError, RebuildRefusedError, run_ingest
@@ -29,10 +30,10 @@ def test_first_run_indexes_every_document_with_exact_offsets(tiny_settings: Sett
     assert len(report.added) == 4 and not report.failed
     store = _store(tiny_settings)
     for node in store.committed_nodes():
-        meta = node.metadata
-        source = (tiny_settings.corpus_dir / Path(meta["source"]).name).read_bytes().decode("utf-8")
-        assert node.text == source[meta["start"] : meta["end"]]
-        assert meta["title"] and meta["locator"] and meta["content_hash"] and meta["date"] is not None
+        meta = PassageMeta.from_chroma(node.metadata)
+        source = (tiny_settings.corpus_dir / Path(meta.source).name).read_bytes().decode("utf-8")
+        assert node.text == source[meta.start : meta.end]
+        assert meta.title and meta.locator and meta.content_hash and meta.date is not None
 
 
 def test_unchanged_corpus_embeds_nothing(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]

@@ -151,7 +151,7 @@ def test_sigkill_during_ingest_keeps_the_index_and_the_next_run_completes(
     assert _gist(assistant.ask(QUESTION)) == before
     names = {Path(s).name for s in assistant.documents}
     assert "a-kort.txt" in names and "b-lang.txt" not in names  # whole documents only
-    assert all(p.meta["source"] in assistant.documents for p in assistant.catalog.passages.values())
+    assert all(p.meta.source in assistant.documents for p in assistant.catalog.passages.values())
     assistant.store.close()
 
     again = subprocess.run(
@@ -168,7 +168,7 @@ def test_sigkill_during_ingest_keeps_the_index_and_the_next_run_completes(
     assert {Path(s).name for s in assistant.documents} >= {"a-kort.txt", "b-lang.txt"}
     assert _gist(assistant.ask(QUESTION)) == before
     record = assistant.documents[next(s for s in assistant.documents if s.endswith("b-lang.txt"))]
-    assert len([p for p in assistant.catalog.passages.values() if p.meta["source"] == record.source]) == record.passages
+    assert len([p for p in assistant.catalog.passages.values() if p.meta.source == record.source]) == record.passages
     assert assistant.store.passages.count() == sum(r.passages for r in assistant.documents.values())
 
 
