@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant import chat
 from assistant.engine import build_assistant
 from core.config import PROJECT_ROOT, Settings, load_settings
 from core.errors import IndexCorruptError, StoreUnavailableError
 from ingest.pipeline import corpus_sources, run_ingest
 from tests.chroma_server import ChromaServer
+from ui import chat
 from ui.startup import IndexService
 
 QUESTION = "Hvornår stopper forsøget med grus på stierne?"

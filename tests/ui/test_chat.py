@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import chat
 from assistant.schema import Answer, Citation
 from core.config import Settings
 from ingest.pipeline import corpus_sources, run_ingest
+from ui import chat
 from ui.render import answer_message, plain_text, sources_html
 from ui.startup import IndexService
 
