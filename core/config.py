@@ -38,10 +38,11 @@ class EmbeddingSettings(BaseModel):
         "sentence-transformers model name, installed package name or local path.",
     )
     query_prefix: str | None = Field(
-        None, description='Prefix for queries; None picks "query: " for e5 models, "" otherwise.'
+        None, description='Prefix for queries; None uses the model\'s own "query" prompt, if it declares one.'
     )
     passage_prefix: str | None = Field(
-        None, description='Prefix for passages; None picks "passage: " for e5 models, "" otherwise.'
+        None,
+        description='Prefix for passages; None uses the model\'s own "passage" or "document" prompt, if any.',
     )
     batch_size: int = Field(32, gt=0, le=1024)
     threads: int | None = Field(None, gt=0, description="CPU threads for the encoder.")

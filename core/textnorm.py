@@ -41,7 +41,6 @@ ABBREVIATIONS = frozenset(
         "vedr",
         "iflg",
         "ifm",
-        "dvs",
         "m.m",
         "evt",
         "hhv",

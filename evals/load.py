@@ -32,6 +32,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+import psutil
+
 from core.cliutil import DanishParser, setup_logging
 from core.config import PROJECT_ROOT, Settings, load_settings
 from core.errors import AssistantError
@@ -149,20 +151,20 @@ def app_cpu_seconds(proc: subprocess.Popen[bytes] | None) -> float:
     if proc is None:
         return 0.0
     try:
-        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
+        times = psutil.Process(proc.pid).cpu_times()
+    except psutil.Error:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return times.user + times.system
 
 
 def machine_busy_seconds() -> float:
-    """CPU seconds all processes on this machine have used so far (Linux); 0 where unknown."""
+    """CPU seconds all processes on this machine have used so far (not idle, not waiting
+    for the disk); 0 where unknown."""
     try:
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError):
+        times = psutil.cpu_times()
+    except (psutil.Error, OSError):
         return 0.0
-    user, nice, system, _idle, _iowait, irq, softirq = (fields + [0] * 7)[:7]
-    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+    return sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq"))
 
 
 def stop_app(proc: subprocess.Popen[bytes]) -> None:

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
@@ -24,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from llama_index.core.schema import Document
 
 from core.config import PROJECT_ROOT, Settings
@@ -76,17 +76,20 @@ class RebuildRefusedError(AssistantError):
 
 @contextmanager
 def lock(data_dir: Path) -> Iterator[None]:
+    """One ingest at a time per data directory (filelock: an OS lock, released when the
+    process ends however it ends)."""
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(data_dir / "ingest.lock", "w")  # noqa: SIM115 - held for the whole run
+        held = FileLock(data_dir / "ingest.lock", timeout=0)
+        held.acquire()
+    except Timeout as exc:
+        raise IngestBusyError(f"En anden indeksering kører allerede i {data_dir}; vent til den er færdig.") from exc
     except OSError as exc:
         raise AssistantError(f"Datamappen {data_dir} kan ikke bruges: {exc.strerror or exc}.") from exc
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise IngestBusyError(f"En anden indeksering kører allerede i {data_dir}; vent til den er færdig.") from exc
+    try:
         yield
+    finally:
+        held.release()
 
 
 def source_name(path: Path) -> str:

