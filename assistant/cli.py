@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from assistant.engine import Assistant, build_assistant
 from assistant.query import validate
 from assistant.schema import Answer
-from core.cliutil import DanishParser, fail, setup_logging
+from core.cliutil import DanishParser, describe, fail, setup_logging
 from core.config import load_settings
 from core.errors import AssistantError, QuestionError, StoreUnavailableError, UsageError
 from core.textnorm import display
@@ -129,7 +129,7 @@ def _batch(
                 lambda q=question: assistant.ask(q, sources), outage, retry_seconds
             ).model_dump()
         except AssistantError as exc:
-            payload = _error(question, exc.message, _code(exc))
+            payload = _error(question, describe(exc), _code(exc))
             status = 1 if status == 1 or not isinstance(exc, UsageError) else exc.exit_code
         except Exception:  # one question's bug is not the batch's end: log it, say so, go on
             logger.exception("uventet fejl ved spørgsmålet %r", question[:80])

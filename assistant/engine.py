@@ -23,7 +23,7 @@ from assistant.vectors import PassageVectors
 from core.config import PROJECT_ROOT, Settings
 from core.corpus import corpus_files, corpus_name
 from core.embed import VectorEmbedding, build_embed_model, model_slug
-from core.errors import IndexNotBuiltError, QuestionError
+from core.errors import IndexNotBuiltError, QuestionError, Remedy
 from core.index_schema import INDEX_VERSION, DocumentRecord
 from core.store import ChromaStore, Location
 
@@ -272,12 +272,12 @@ def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding, an
     documents = store.documents()
     if not documents:
         raise IndexNotBuiltError(
-            f"Indekset i {settings.store_label} indeholder ingen dokumenter. Byg det med: python -m ingest"
+            f"Indekset i {Location.of(settings).label} indeholder ingen dokumenter.", remedy=Remedy.INGEST
         )
     if any(record.index_version != INDEX_VERSION for record in documents.values()):
         raise IndexNotBuiltError(
-            f"Indekset i {settings.store_label} er bygget af en anden version af værktøjet. "
-            "Opdatér det med: python -m ingest"
+            f"Indekset i {Location.of(settings).label} er bygget af en anden version af værktøjet.",
+            remedy=Remedy.INGEST,
         )
     nodes, vectors = store.committed_passages()
     catalog = Catalog.build(nodes, documents, settings.retrieval.stemmer)

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.features import LIST_FEATURES, QUESTION_FEATURES, SPAN_FEATURES
-from core.errors import ConfigError
+from core.errors import ConfigError, Remedy
 
 DEFAULT_FILE = Path(__file__).parent / "fitted" / "answerer.json"
 
@@ -83,11 +83,10 @@ class AnswerModel:
                 meta=raw.get("meta", {}),
             )
         except FileNotFoundError as exc:
-            raise ConfigError(f"Svarmodellens vægte mangler: {path}. Lav dem med: python -m evals fit") from exc
+            raise ConfigError(f"Svarmodellens vægte mangler: {path}.", remedy=Remedy.FIT) from exc
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ConfigError(
-                f"Svarmodellens vægte i {path} passer ikke til denne version ({exc}). "
-                "Lav dem igen med: python -m evals fit"
+                f"Svarmodellens vægte i {path} passer ikke til denne version ({exc}).", remedy=Remedy.FIT
             ) from exc
 
     @classmethod

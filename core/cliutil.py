@@ -6,9 +6,10 @@ import argparse
 import logging
 import re
 import sys
+from collections.abc import Mapping
 from typing import NoReturn
 
-from core.errors import AssistantError
+from core.errors import AssistantError, Remedy
 
 _MESSAGES = (
     (re.compile(r"the following arguments are required: (.*)"), r"mangler: \1"),
@@ -48,7 +49,22 @@ def setup_logging() -> None:
     logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
+# What the command-line tools say would fix an error (the app says it its own way).
+REMEDIES = {
+    Remedy.INGEST: "Byg eller opdatér indekset med: python -m ingest",
+    Remedy.REBUILD: "Byg indekset igen med: python -m ingest --rebuild",
+    Remedy.FIT: "Lav svarmodellens vægte med: python -m evals fit",
+    Remedy.SERVER: "Prøv igen om lidt, eller start serveren: chroma run --path MAPPE --host HOST --port PORT",
+}
+
+
+def describe(error: AssistantError, remedies: Mapping[Remedy, str] = REMEDIES) -> str:
+    """The error's facts and, when it has one, what would fix it, in one Danish line."""
+    remedy = remedies.get(error.remedy) if error.remedy else None
+    return f"{error.message} {remedy}." if remedy else error.message
+
+
 def fail(error: AssistantError) -> int:
     """Print the error as one Danish line on stderr; return its exit code."""
-    print(f"Fejl: {error.message}", file=sys.stderr)
+    print(f"Fejl: {describe(error)}", file=sys.stderr)
     return error.exit_code

@@ -237,13 +237,6 @@ class Settings(BaseSettings):
         return bool(self.chroma_host)
 
     @property
-    def store_label(self) -> str:
-        """Where the index lives, as users are told."""
-        if self.chroma_host:
-            return f"Chroma-serveren på {self.chroma_host}:{self.chroma_port}"
-        return str(self.chroma_dir)
-
-    @property
     def cache_file(self) -> Path:
         return self.embedding_cache or self.data_dir / "embedding-cache.sqlite"
 

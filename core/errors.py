@@ -1,18 +1,33 @@
-"""The project's errors. Messages are Danish: the CLIs and the app show them as they are.
-
-Only the edges (the CLIs, the app) turn these into output and exit codes; the pipeline
-raises them and never prints.
+"""The project's errors. Each carries its facts in Danish (``message``: what is wrong,
+where) and, as data, the ``remedy`` that would fix it. What a remedy is called is decided
+at the edge: the command-line tools name their commands (core/cliutil.py ``describe``), the
+app tells a caseworker what the operator must do (ui/chat.py). The pipeline raises these
+and never prints.
 """
 
 from __future__ import annotations
 
 import errno
+from enum import StrEnum
+
+
+class Remedy(StrEnum):
+    """What would fix an error, as data; the edges say it in words."""
+
+    INGEST = "ingest"  # build or update the index
+    REBUILD = "rebuild"  # build the index anew
+    FIT = "fit"  # fit the answerer's weights again
+    SERVER = "server"  # start (or wait for) the Chroma server
 
 
 class AssistantError(Exception):
     """Base class. ``exit_code`` is what a CLI exits with."""
 
     exit_code = 1
+
+    def __init__(self, *args: object, remedy: Remedy | None = None) -> None:
+        super().__init__(*args)
+        self.remedy = remedy
 
     @property
     def message(self) -> str:

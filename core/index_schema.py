@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from core.errors import IndexCorruptError
+from core.errors import IndexCorruptError, Remedy
 
 # Bump when what ingest writes changes without a field changing (chunking, span rules).
 LAYOUT_VERSION = "7"
@@ -79,8 +79,7 @@ class PassageMeta:
             spans = tuple(Span(*row) for row in json.loads(meta["spans"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise IndexCorruptError(
-                f"En passage i indekset mangler feltet {exc} eller kan ikke læses. "
-                "Byg indekset igen med: python -m ingest --rebuild"
+                f"En passage i indekset mangler feltet {exc} eller kan ikke læses.", remedy=Remedy.REBUILD
             ) from exc
         for name in ("start", "end", "order", "heading_start", "heading_end"):
             values[name] = int(values[name])

@@ -27,7 +27,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, NotFoundError
 from llama_index.core.schema import TextNode
 
-from core.errors import IndexCorruptError, IndexNotBuiltError, StoreUnavailableError
+from core.errors import IndexCorruptError, IndexNotBuiltError, Remedy, StoreUnavailableError
 from core.index_schema import DocumentRecord, PassageMeta, owner
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-REBUILD_HINT = "Byg indekset igen med: python -m ingest --rebuild"
 _BATCH = 500
 # HNSW breadth for queries against Chroma's own index. The assistant ranks passages
 # exactly in memory (assistant/vectors.py), so this only serves other readers of the store.
@@ -109,7 +108,7 @@ class ChromaStore:
         base = f"{name}-{model}"
         where = self.location.label
         if not create and self.path is not None and not (self.path / "chroma.sqlite3").is_file():
-            raise IndexNotBuiltError(f"Der er intet indeks i {where}. Byg det først med: python -m ingest")
+            raise IndexNotBuiltError(f"Der er intet indeks i {where}.", remedy=Remedy.INGEST)
         self._client: chromadb.ClientAPI | None = None
         try:
             if self.path is not None:
@@ -118,7 +117,7 @@ class ChromaStore:
             names = {c.name if hasattr(c, "name") else str(c) for c in self._client.list_collections()}
             if not create and f"{base}-documents" not in names:
                 raise IndexNotBuiltError(
-                    f"Der er intet indeks med embeddingmodellen {model!r} i {where}. Byg det med: python -m ingest"
+                    f"Der er intet indeks med embeddingmodellen {model!r} i {where}.", remedy=Remedy.INGEST
                 )
             self.passages = self._collection(f"{base}-passages", cosine=True)
             self.spans = self._collection(f"{base}-spans", cosine=True)
@@ -134,7 +133,7 @@ class ChromaStore:
                 raise
             if self.path is not None:
                 forget_client(self.path)
-            raise IndexCorruptError(f"Indekset i {where} kan ikke læses ({exc}). {REBUILD_HINT}") from exc
+            raise IndexCorruptError(f"Indekset i {where} kan ikke læses ({exc}).", remedy=Remedy.REBUILD) from exc
 
     def close(self) -> None:
         """Release the Chroma client (Chroma shares one per path inside a process)."""
@@ -162,7 +161,7 @@ class ChromaStore:
                 raise _unavailable(self.location, exc) from exc
             if isinstance(exc, sqlite3.DatabaseError | RuntimeError | ChromaError):
                 raise IndexCorruptError(
-                    f"Indekset i {self.location.label} fejlede ved {action} ({_detail(exc)}). {REBUILD_HINT}"
+                    f"Indekset i {self.location.label} fejlede ved {action} ({_detail(exc)}).", remedy=Remedy.REBUILD
                 ) from exc
             raise
 
@@ -370,8 +369,7 @@ def _detail(exc: BaseException) -> str:
 
 def _unavailable(location: Location, exc: BaseException) -> StoreUnavailableError:
     return StoreUnavailableError(
-        f"{location.label} svarer ikke lige nu ({type(exc).__name__}). Indekset er ikke ændret; "
-        "prøv igen om lidt, eller start serveren (chroma run --path MAPPE --host HOST --port PORT)."
+        f"{location.label} svarer ikke lige nu ({type(exc).__name__}). Indekset er ikke ændret.", remedy=Remedy.SERVER
     )
 
 

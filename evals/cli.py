@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.engine import Assistant, build_assistant
-from core.cliutil import DanishParser, setup_logging
+from core.cliutil import DanishParser, describe, setup_logging
 from core.config import Settings, load_settings
 from core.errors import AssistantError
 from evals import metrics, report
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             run_ingest(settings)
         assistant = build_assistant(settings)
     except (AssistantError, ValueError, OSError) as exc:
-        message = exc.message if isinstance(exc, AssistantError) else str(exc)
+        message = describe(exc) if isinstance(exc, AssistantError) else str(exc)
         print(f"Fejl: {message}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)
 

@@ -34,7 +34,7 @@ from typing import Any
 
 import psutil
 
-from core.cliutil import DanishParser, setup_logging
+from core.cliutil import DanishParser, describe, setup_logging
 from core.config import PROJECT_ROOT, Settings, load_settings
 from core.errors import AssistantError
 from evals import metrics, report
@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         items = metrics.load_qa(args.qa or settings.eval.qa_file)
         return run_load(settings, items, args.clients, args.seconds, url=args.url)
     except (AssistantError, ValueError, OSError) as exc:
-        message = exc.message if isinstance(exc, AssistantError) else str(exc)
+        message = describe(exc) if isinstance(exc, AssistantError) else str(exc)
         print(f"Fejl: {message}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)
     except KeyboardInterrupt:

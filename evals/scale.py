@@ -35,7 +35,7 @@ from pathlib import Path
 from statistics import mean, median
 from typing import Any
 
-from core.cliutil import DanishParser, setup_logging
+from core.cliutil import DanishParser, describe, setup_logging
 from core.config import PROJECT_ROOT, Settings, load_settings
 from core.errors import AssistantError
 from evals import metrics, report
@@ -403,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         items = metrics.load_qa(args.qa or settings.eval.qa_file)
         return run_scale(settings, items, parse_sizes(args.sizes), cache=args.cache, seed=args.seed, rounds=args.rounds)
     except (AssistantError, ValueError, OSError) as exc:
-        message = exc.message if isinstance(exc, AssistantError) else str(exc)
+        message = describe(exc) if isinstance(exc, AssistantError) else str(exc)
         print(f"Fejl: {message}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)
 

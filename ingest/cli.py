@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core.cliutil import DanishParser, fail, setup_logging
+from core.cliutil import DanishParser, describe, fail, setup_logging
 from core.config import Settings, load_settings
 from core.errors import AssistantError
 from ingest.library import Extra, add_documents, list_documents, remove_document
@@ -113,9 +113,9 @@ def _report(report: IngestReport) -> int:
     print(summary(report))
     for error in report.failed:
         if error.source in report.kept:
-            print(f"Fejl: {error.message}. Den tidligere udgave er bevaret og svarer stadig.", file=sys.stderr)
+            print(f"Fejl: {describe(error)}. Den tidligere udgave er bevaret og svarer stadig.", file=sys.stderr)
         else:
-            print(f"Fejl: {error.message}. Den er ikke indekseret.", file=sys.stderr)
+            print(f"Fejl: {describe(error)}. Den er ikke indekseret.", file=sys.stderr)
     return 1 if report.failed else 0
 
 
@@ -136,7 +136,7 @@ def _add(settings: Settings, args, progress: Notify) -> int:  # type: ignore[no-
     for meta in added.added:
         print(f"Tilføjet: {meta.file} – »{meta.title}« ({meta.kind}{', ' + meta.date if meta.date else ''})")
     for error in added.failed:
-        print(f"Ikke tilføjet: {error.message}. Intet andet er ændret.", file=sys.stderr)
+        print(f"Ikke tilføjet: {describe(error)}. Intet andet er ændret.", file=sys.stderr)
     code = _report(added.ingest) if added.ingest else 0
     return 1 if added.failed or code else 0
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.cliutil import describe
 from core.config import Settings
 from core.embed import VectorEmbedding
 from core.errors import AssistantError, CorpusError, UsageError, os_reason
@@ -111,7 +112,7 @@ def add_documents(
             _take_back(settings, report.added, _Manifests(before if had_manifest else None, after))
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            aborted = AddAbortedError(f"{exc.message} Intet er tilføjet; {UNCHANGED}.")
+            aborted = AddAbortedError(f"{describe(exc)} Intet er tilføjet; {UNCHANGED}.")
             aborted.exit_code = exc.exit_code
             raise aborted from exc
     return report

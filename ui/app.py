@@ -31,6 +31,7 @@ from core.errors import AssistantError
 from ingest.pipeline import corpus_sources, run_ingest
 from ui import chat
 from ui.gate import AUTH_FILE_ENV, TITLE, Gate, Users, hash_password, load_users
+from ui.remedies import explain
 from ui.render import VIEWER_EMPTY
 from ui.startup import IndexService
 
@@ -80,7 +81,7 @@ def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
         try:
             return chat.ask_api(service, question, documents)
         except AssistantError as exc:
-            raise gr.Error(chat.public_message(settings, exc.message), print_exception=False) from None
+            raise gr.Error(chat.public_message(settings, explain(exc)), print_exception=False) from None
         except Exception:
             logger.exception("API call failed")
             raise gr.Error(chat.UNEXPECTED, print_exception=False) from None

@@ -20,6 +20,7 @@ from assistant.schema import Answer
 from core.config import Settings
 from core.errors import AssistantError, LinkError, QuestionError
 from ui.documents import open_link, public_text, read_document
+from ui.remedies import explain
 from ui.render import (
     VIEWER_EMPTY,
     answer_message,
@@ -90,7 +91,7 @@ def _guarded(settings: Settings, action: Callable[[], T], on_error: Callable[[st
     try:
         return action()
     except AssistantError as exc:
-        return on_error(public_message(settings, exc.message))
+        return on_error(public_message(settings, explain(exc)))
     except Exception:  # the edge of the app: log it, tell the user plainly, keep serving
         logger.exception("callback failed")
         return on_error(UNEXPECTED)

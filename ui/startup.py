@@ -18,6 +18,7 @@ from assistant.engine import Assistant, build_assistant
 from core.config import Settings
 from core.embed import VectorEmbedding, build_embed_model
 from core.errors import AssistantError, IndexNotBuiltError, StoreUnavailableError
+from ui.remedies import explain
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ class IndexService:
                 self._assistant = build_assistant(self.settings, model)
             except IndexNotBuiltError as exc:
                 if not self.settings.app.build_index:  # another process builds it: wait for that
-                    self._set(phase="failed", error=f"{exc.message} Siden venter, til indekset er bygget.")
+                    self._set(phase="failed", error=f"{explain(exc)} Siden venter, til indekset er bygget.")
                     return False
                 self._update("building", model)
                 self._assistant = build_assistant(self.settings, model)
@@ -143,7 +144,7 @@ class IndexService:
             return False
         except AssistantError as exc:
             logger.error("index start-up failed: %s", exc.message)
-            self._set(phase="failed", error=exc.message)
+            self._set(phase="failed", error=explain(exc))
         except Exception as exc:  # the thread is an edge: a crash here must reach the page
             logger.exception("index start-up failed")
             self._set(phase="failed", error=f"Uventet fejl under opstart: {exc.__class__.__name__}")
@@ -157,5 +158,5 @@ class IndexService:
         self._set(phase=phase, done=0, total=total)
         logger.info("%s the index (%d documents)", "building" if phase == "building" else "updating", total)
         report = self._ingest(self.settings, model, on_document=self._progress)
-        failed = tuple(error.message for error in getattr(report, "failed", ()))
+        failed = tuple(explain(error) for error in getattr(report, "failed", ()))
         self._set(failed=failed)

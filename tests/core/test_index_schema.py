@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 import pytest
 
 from core import index_schema
-from core.errors import IndexCorruptError
+from core.errors import IndexCorruptError, Remedy
 from core.index_schema import DocumentRecord, PassageMeta, SourceInfo, Span, SpanMeta, owner, span_id
 
 
@@ -27,8 +27,9 @@ def test_a_passage_survives_the_round_trip_through_flat_metadata() -> None:
 def test_a_passage_missing_a_field_is_a_corrupt_index_with_a_danish_message() -> None:
     meta = _passage().to_chroma()
     del meta["locator"]
-    with pytest.raises(IndexCorruptError, match=r"mangler feltet 'locator'.*--rebuild"):
+    with pytest.raises(IndexCorruptError, match=r"mangler feltet 'locator'") as info:
         PassageMeta.from_chroma(meta)
+    assert info.value.remedy == Remedy.REBUILD
 
 
 def test_records_sources_and_spans_round_trip() -> None:

@@ -5,15 +5,16 @@ from pathlib import Path
 import pytest
 
 from assistant.engine import build_assistant
+from core.cliutil import describe
 from core.config import Settings
-from core.errors import IndexCorruptError, IndexNotBuiltError
+from core.errors import IndexCorruptError, IndexNotBuiltError, Remedy
 from ingest.pipeline import run_ingest
 
 
 def test_missing_index(tiny_settings: Settings, fake_embed) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(IndexNotBuiltError) as info:
         build_assistant(tiny_settings, fake_embed)
-    assert "python -m ingest" in info.value.message
+    assert info.value.remedy == Remedy.INGEST and "python -m ingest" in describe(info.value)
     assert not tiny_settings.chroma_dir.exists()  # asking never creates an empty index
 
 
@@ -23,7 +24,7 @@ def test_corrupt_index_is_detected_and_rebuild_recovers(tiny_settings: Settings,
     sqlite.write_bytes(b"this is not a database" * 100)
     with pytest.raises(IndexCorruptError) as info:
         build_assistant(tiny_settings, fake_embed)
-    assert "python -m ingest --rebuild" in info.value.message
+    assert info.value.remedy == Remedy.REBUILD and "python -m ingest --rebuild" in describe(info.value)
     report = run_ingest(tiny_settings, fake_embed, rebuild=True)
     assert len(report.added) == 4
     rebuilt = build_assistant(tiny_settings, fake_embed, answer_model=fake_answer_model)

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from assistant.engine import build_assistant
+from core.cliutil import describe
 from core.config import Settings
-from core.errors import IndexCorruptError
+from core.errors import IndexCorruptError, Remedy
 from core.store import ChromaStore, forget_client
 from ingest import cli, pipeline
 from ingest.cache import EmbeddingCache
@@ -52,7 +53,7 @@ def test_lost_vector_files_are_reported_with_the_rebuild_command(
     forget_client(fake_settings.chroma_dir)
     with pytest.raises(IndexCorruptError) as info:
         run_ingest(fake_settings, fake_embed)
-    assert "python -m ingest --rebuild" in info.value.message
+    assert info.value.remedy == Remedy.REBUILD and "python -m ingest --rebuild" in describe(info.value)
 
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(fake_settings.corpus_dir))
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(fake_settings.data_dir))

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from assistant.engine import build_assistant
+from core.cliutil import describe
 from core.config import PROJECT_ROOT, Settings, load_settings
-from core.errors import IndexCorruptError, StoreUnavailableError
+from core.errors import IndexCorruptError, Remedy, StoreUnavailableError
 from ingest.pipeline import corpus_sources, run_ingest
 from tests.chroma_server import ChromaServer
 from ui import chat
@@ -177,7 +178,7 @@ def test_a_corrupt_data_folder_says_how_to_rebuild(tiny_settings: Settings, fake
     (tiny_settings.chroma_dir / "chroma.sqlite3").write_bytes(b"\x00garbage" * 512)
     with pytest.raises(IndexCorruptError) as info:
         build_assistant(tiny_settings, fake_embed)
-    assert "python -m ingest --rebuild" in info.value.message
+    assert info.value.remedy == Remedy.REBUILD and "python -m ingest --rebuild" in describe(info.value)
     service = IndexService(tiny_settings, run_ingest, corpus_sources, fake_embed)
     service.start()
     status = service.wait(60)
