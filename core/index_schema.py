@@ -163,9 +163,9 @@ class DocumentRecord:
         return cls(**{f.name: meta[f.name] for f in fields(cls) if f.name in meta})
 
 
-def _fingerprint(types: Iterable[type]) -> str:
+def fingerprint(types: Iterable[type]) -> str:
     names = ";".join(f"{t.__name__}:{','.join(f.name for f in fields(t))}" for t in types)  # type: ignore[arg-type]
     return hashlib.sha1(names.encode()).hexdigest()[:8]
 
 
-INDEX_VERSION = f"{LAYOUT_VERSION}.{_fingerprint((Span, PassageMeta, SpanMeta, DocumentRecord))}"
+INDEX_VERSION = f"{LAYOUT_VERSION}.{fingerprint((Span, PassageMeta, SpanMeta, DocumentRecord))}"

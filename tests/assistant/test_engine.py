@@ -110,10 +110,12 @@ def test_a_running_assistant_sees_a_new_ingest_and_flags_changed_files(
     source = next(s for s in tiny_assistant.documents if s.endswith("notat.txt"))
     old_text = tiny_assistant.document_text(source)
     assert old_text is not None and "ladestandere" not in old_text
-    tiny_assistant._texts.clear()
+    # a second instance on the same view that has not read (and cached) the text yet
+    unread = build_assistant(tiny_settings, fake_embed, answer_model=tiny_assistant.model)
     run_ingest(tiny_settings, fake_embed)
     # until the view reloads, its offsets belong to the old text, which the store no longer has
-    assert tiny_assistant.document_text(source) is None
+    assert unread.document_text(source) is None
+    assert unread.refresh(force=True) and "ladestandere" in (unread.document_text(source) or "")
     assert tiny_assistant.refresh(force=True)
     assert "ladestandere" in (tiny_assistant.document_text(source) or "")
     assert tiny_assistant.stale_documents() == []

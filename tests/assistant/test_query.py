@@ -75,3 +75,22 @@ def test_units_and_years_the_answer_must_carry() -> None:
     assert parse("Hvor mange borgere deltog?", 500).units == frozenset()
     assert parse("Hvad skete der i 2025 og 2026?", 500).years == ("2025", "2026")
     assert parse("Hvilke forsøg stopper 31/12-21?", 500).years == ()
+
+
+@pytest.mark.parametrize(
+    "question", ["Hvornår stopper forsøget?", "Hvilket år stoppede forsøget?", "Nævn forsøgene", "Hvad er årsagen?"]
+)
+def test_the_question_kind_does_not_depend_on_how_danish_letters_are_typed(question: str) -> None:
+    digraphs = question.translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae"}))
+    plain = question.translate(str.maketrans({"æ": "a", "ø": "o", "å": "a", "Æ": "A"}))
+    assert parse(question, 1000).kind == parse(digraphs, 1000).kind != "fact"
+    if not question.startswith("Nævn"):  # "Navn" is another word: "Navn forsøgene" is no list request
+        assert parse(plain, 1000).kind == parse(question, 1000).kind
+
+
+def test_how_long_has_one_kind_however_it_is_typed() -> None:
+    kinds = {
+        parse(q, 1000).kind
+        for q in ("Hvor længe varer forsøget?", "Hvor laenge varer forsoget?", "Hvor lange varer forsoget?")
+    }
+    assert len(kinds) == 1

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.catalog import Catalog
-from assistant.engine import build_assistant
+from assistant.engine import build_assistant, load_view
 from assistant.vectors import PassageVectors
 from core.config import Settings, load_settings
 from evals.synth import generate
@@ -94,7 +94,8 @@ def test_every_needle_is_found_among_a_series_of_copies(tmp_path: Path, fake_emb
     report = run_ingest(settings, fake_embed)
     assert not report.failed
     assistant = build_assistant(settings, fake_embed)
-    dense, bm25 = assistant._view.retriever.dense, assistant._view.retriever.bm25
+    retriever = load_view(settings, assistant.store, fake_embed, assistant.model).retriever  # the view it reads
+    dense, bm25 = retriever.dense, retriever.bm25
     for needle in needles:
         holder = next(
             p for p in assistant.catalog.passages.values()

@@ -13,7 +13,8 @@ import pytest
 
 from assistant.schema import Answer, Citation
 from core.config import Settings
-from ingest.pipeline import corpus_sources, run_ingest
+from core.errors import CorpusError
+from ingest.pipeline import IngestReport, corpus_sources, run_ingest
 from ui import chat
 from ui.render import answer_message, plain_text, sources_html
 from ui.startup import IndexService
@@ -260,8 +261,6 @@ def test_unknown_documents_are_named_a_few_and_counted(service: IndexService, ti
 
 
 def test_no_absolute_path_reaches_a_client(service: IndexService, tiny_settings: Settings, tmp_path: Path) -> None:
-    from dataclasses import replace
-
     root = str(tmp_path)  # the corpus and the data folder are both in here
     result = chat.ask_api(service, "Hvornår stopper forsøget med grus?")
     history, sources, _, _ = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
@@ -271,15 +270,28 @@ def test_no_absolute_path_reaches_a_client(service: IndexService, tiny_settings:
     for shown in (str(result), str(history), sources, view, whole, state.table, str(state.choices)):
         assert root not in shown
     assert 'href="?doc=notat.txt&amp;start=0&amp;end=5"' in view
-    # messages from the index (its folder) and from ingest (a file's path) are made relative
-    failed = replace(
-        service.status,
-        phase="failed",
-        error=f"Indekset i {tiny_settings.chroma_dir} kan ikke læses (file is not a database).",
-        failed=(f"{tiny_settings.corpus_dir / 'bombe.docx'}: udpakker til mere end 20 mio. tegn",),
-    )
-    service._status = failed
-    banner = chat.page_state(service).banner
+
+
+def test_failure_messages_reach_a_client_without_absolute_paths(
+    tiny_settings: Settings,
+    fake_embed,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """Messages from the index (its folder) and from ingest (a file's path) are made
+    relative: a build that could not read a file and left an index that cannot be read."""
+    root = str(tmp_path)  # the corpus and the data folder are both in here
+    bomb = tiny_settings.corpus_dir / "bombe.docx"
+
+    def ingest(settings, model, **kwargs):  # type: ignore[no-untyped-def]
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        (settings.chroma_dir / "chroma.sqlite3").write_bytes(b"file is not a database " * 100)
+        return IngestReport(failed=[CorpusError(str(bomb), "udpakker til mere end 20 mio. tegn")])
+
+    failing = _service(tiny_settings, fake_embed, ingest)
+    status = failing.wait(60)
+    assert status.phase == "failed" and str(tiny_settings.chroma_dir) in status.error
+    assert str(bomb) in status.failed[0]
+    banner = chat.page_state(failing).banner
     assert root not in banner
     assert "Indekset i datamappen/chroma kan ikke læses" in banner and "bombe.docx: udpakker" in banner
 
@@ -289,7 +301,6 @@ def test_answers_say_when_documents_are_not_indexed(service: IndexService, tiny_
     (tiny_settings.corpus_dir / "senere.md").write_text("# Endnu et notat\n\nOm grus.\n", "utf-8")
     (tiny_settings.corpus_dir / ".skjult.txt").write_text("ikke et dokument\n", "utf-8")
     (tiny_settings.corpus_dir / "billede.png").write_bytes(b"\x89PNG")
-    service.assistant._unindexed = (0.0, None, [], 0)  # type: ignore[union-attr]  # no cached scan
     result = chat.ask_api(service, "Hvornår stopper forsøget med grus?")
     assert result["incomplete"] == ["ny.txt", "senere.md"]
     assert result["notice"] == "2 af 6 dokumenter er ikke indekseret endnu; svaret kan være ufuldstændigt."

@@ -1,0 +1,55 @@
+"""The QA core's Danish messages: the not-yet-indexed notice and the unknown-document error."""
+
+from __future__ import annotations
+
+from assistant.messages import danish_number, incomplete_notice, quoted, unknown_documents
+
+
+def test_no_notice_when_every_document_is_indexed() -> None:
+    assert incomplete_notice(0, 6) == ""
+
+
+def test_the_notice_counts_the_documents_not_indexed() -> None:
+    assert incomplete_notice(2, 6) == "2 af 6 dokumenter er ikke indekseret endnu; svaret kan være ufuldstændigt."
+
+
+def test_danish_numbers_group_thousands_with_a_point() -> None:
+    assert danish_number(100_000) == "100.000"
+    assert danish_number(999) == "999"
+
+
+def test_a_name_is_quoted_on_one_line() -> None:
+    assert quoted("notat\n  om grus.txt") == "»notat om grus.txt«"
+
+
+def test_a_long_name_is_cut() -> None:
+    shown = quoted("x" * 200)
+    assert shown == "»" + "x" * 80 + "…«"
+
+
+def test_a_name_that_is_not_text_is_quoted_as_its_repr() -> None:
+    assert quoted(42) == "»42«"
+    assert quoted(None) == "»None«"
+
+
+def test_an_unknown_document_is_named_with_the_valid_names() -> None:
+    message = unknown_documents(["ukendt.txt"], {"tabel.txt", "notat.txt"})
+    assert message == (
+        "Ukendt dokument i filteret: »ukendt.txt«. Gyldige navne (i forhold til dokumentmappen): notat.txt, tabel.txt."
+    )
+
+
+def test_many_unknown_names_are_counted_not_listed() -> None:
+    message = unknown_documents([f"u{i}.txt" for i in range(1003)], {"notat.txt"})
+    assert "»u0.txt«, »u1.txt«, »u2.txt« og 1.000 andre." in message
+    assert "u3.txt" not in message
+
+
+def test_many_valid_names_are_cut_with_a_total() -> None:
+    valid = {f"d{i:02}.txt" for i in range(25)}
+    message = unknown_documents(["x"], valid)
+    assert "d09.txt … (25 i alt)." in message and "d10.txt" not in message
+
+
+def test_an_empty_index_offers_no_names() -> None:
+    assert unknown_documents(["x"], set()).endswith("dokumentmappen): (ingen).")

@@ -1,0 +1,150 @@
+"""What the app shows, rendered from typed answers, documents and status (no Gradio, no
+index): Markdown escaping, numbered sources with span links, the source viewer, the
+document table and the status banner. Every piece of text stays text."""
+
+from __future__ import annotations
+
+from assistant.schema import Answer, Citation
+from core.index_schema import DocumentRecord
+from ui.documents import Highlight, SourceText
+from ui.render import (
+    answer_message,
+    document_html,
+    documents_html,
+    md_escape,
+    message_html,
+    plain_text,
+    sources_html,
+    status_html,
+    viewer_html,
+)
+from ui.startup import Status
+
+
+def _citation(n: int, locator: str = "Afsnit 1", quote: str = "Forsøget stopper.") -> Citation:
+    return Citation(
+        n=n, source="notat.txt", title="Notat", locator=locator, quote=quote, start=10 * n, end=10 * n + 5, score=1.0
+    )
+
+
+def _answer(answered: bool = True, notice: str = "") -> Answer:
+    return Answer(
+        question="Hvornår stopper forsøget?",
+        answer="Forsøget stopper i 2030 [1] [2].",
+        answered=answered,
+        citations=[_citation(1), _citation(2), _citation(3, locator="Afsnit 2", quote="Stier  af\ngrus.")],
+        notice=notice,
+    )
+
+
+def _record(pages: int = 0) -> DocumentRecord:
+    return DocumentRecord(
+        source="notat.txt", doc_hash="h", title="Notat <om> grus", publisher="Testbyen", date="2021-03-01",
+        kind="Notat", passages=4, spans=9, revision="r", ingested_at="", pages=pages,
+    )  # fmt: skip
+
+
+def _document(text: str) -> SourceText:
+    return SourceText(_record(), text, changed=False)
+
+
+def test_md_escape_makes_markdown_literal_on_one_line() -> None:
+    assert md_escape("Forsøg  *stopper*\n31/12-21") == "Forsøg \\*stopper\\* 31/12\\-21"
+    assert md_escape("<b>[x](y)</b>") == "\\<b\\>\\[x\\]\\(y\\)\\</b\\>"
+
+
+def test_the_message_links_each_number_to_its_span() -> None:
+    message = answer_message(_answer())
+    assert "[\\[1\\]](?doc=notat.txt&start=10&end=15)" in message
+    assert "[\\[3\\]](?doc=notat.txt&start=30&end=35)" in message
+    assert message.startswith("Forsøget stopper i 2030 \\[1\\] \\[2\\]\\.")
+
+
+def test_the_message_names_a_title_and_place_once() -> None:
+    message = answer_message(_answer())
+    assert message.count("Notat – Afsnit 1") == 1 and message.count("Notat – Afsnit 2") == 1
+    assert "*Kilder:*" in message
+
+
+def test_a_refusal_calls_its_sources_possibly_relevant() -> None:
+    message = answer_message(_answer(answered=False))
+    assert "*Muligvis relevante steder \\(besvarer ikke spørgsmålet\\):*" in message
+
+
+def test_the_notice_is_part_of_the_message() -> None:
+    message = answer_message(_answer(notice="2 af 6 dokumenter er ikke indekseret endnu."))
+    assert "*2 af 6 dokumenter er ikke indekseret endnu\\.*" in message
+
+
+def test_plain_text_has_the_question_answer_and_quoted_sources() -> None:
+    text = plain_text(_answer())
+    assert text.startswith("Spørgsmål: Hvornår stopper forsøget?\n\nForsøget stopper i 2030 [1] [2].")
+    assert "[3] Notat, Afsnit 2: »Stier af grus.«" in text
+
+
+def test_no_sources_no_html() -> None:
+    assert sources_html(None) == ""
+    assert sources_html(Answer(question="q", answer="Det står ikke i dokumenterne.", answered=False)) == ""
+
+
+def test_the_sources_link_every_quote() -> None:
+    html = sources_html(_answer())
+    for n in (1, 2, 3):
+        assert f"?doc=notat.txt&amp;start={10 * n}&amp;end={10 * n + 5}" in html
+    assert "Stier af grus." in html and "Kilder" in html
+
+
+def test_the_viewer_marks_the_span() -> None:
+    text = "Indledning. Forsøget stopper i 2030. Slut."
+    html = viewer_html(Highlight(_document(text), 12, 36, "Afsnit 1"), window=1000)
+    assert "Forsøget stopper i 2030." in html and "Afsnit 1" in html
+    assert "?doc=notat.txt&amp;start=12&amp;end=36" in html
+    assert "Indledning." in html and "Slut." in html
+
+
+def test_the_viewer_shows_the_stretch_around_the_span_of_a_long_document() -> None:
+    text = "a" * 5000 + "MARKERET" + "b" * 5000
+    html = viewer_html(Highlight(_document(text), 5000, 5008), window=200)
+    assert "MARKERET" in html
+    assert "a" * 150 not in html and "b" * 150 not in html
+
+
+def test_a_whole_document_is_cut_at_the_window() -> None:
+    assert "abc" in document_html(_document("abc"), window=10)
+    html = document_html(_document("x" * 50 + "SKJULT"), window=50)
+    assert "SKJULT" not in html
+
+
+def test_a_message_is_shown_as_text() -> None:
+    assert "&lt;b&gt;x&lt;/b&gt;" in message_html("<b>x</b>")
+
+
+def test_the_document_table_lists_title_pages_and_file() -> None:
+    html = documents_html([_record(pages=3)])
+    assert "Notat &lt;om&gt; grus" in html and "<om>" not in html
+    assert ", 3 sider" in html and "?doc=notat.txt" in html and "Testbyen" in html
+
+
+def test_one_page_is_singular() -> None:
+    assert ", 1 side" in documents_html([_record(pages=1)])
+
+
+def test_no_banner_when_all_is_well() -> None:
+    assert status_html(Status(phase="ready"), True, []) == ""
+
+
+def test_a_build_shows_its_progress() -> None:
+    html = status_html(Status(phase="building", done=2, total=5), False, [])
+    assert "bygges nu" in html and "2 af 5 dokumenter" in html
+
+
+def test_a_failure_says_whether_old_answers_still_come() -> None:
+    updated = status_html(Status(phase="failed", error="x<y"), True, [])
+    assert "Indekset kunne ikke opdateres: x&lt;y" in updated and "seneste gode udgave" in updated
+    built = status_html(Status(phase="failed", error="x"), False, [])
+    assert "Indekset kunne ikke bygges: x" in built and "seneste gode udgave" not in built
+
+
+def test_failed_and_stale_files_are_listed() -> None:
+    html = status_html(Status(phase="ready", failed=("a.txt: er tom",)), True, ["b.txt"])
+    assert "a.txt: er tom" in html and "b.txt" in html and "forældet" in html
