@@ -27,6 +27,8 @@ MIN_PART = 5  # shortest word part a compound is split into
 # rule turned words no document uses into unrelated ones ("kroner" -> "grøn", "dansk" ->
 # "vanskelig"), which made questions the documents cannot answer look answerable.
 FUZZY_MIN = 5
+# A capitalised word after a lower-case letter, a digit or a comma: not a sentence's first.
+_PROPER = re.compile(r"(?<=[a-zæøå0-9,;)] )[A-ZÆØÅ][a-zæøåA-ZÆØÅ-]{2,}")
 FUZZY_TWO = 9
 
 
@@ -87,6 +89,12 @@ class Catalog:
     df: Counter = field(default_factory=Counter)
     texts: int = 0
     words: set[str] = field(default_factory=set)
+    # Stems that name things: words the passages write with a capital inside a sentence
+    # (places, organisations, people: ``names``), and words of headings, row titles and
+    # list items (``headings``). A follow-up question's subject is looked for among them
+    # (assistant/conversation.py).
+    names: set[str] = field(default_factory=set)
+    headings: set[str] = field(default_factory=set)
     _vocab: list[str] = field(default_factory=list)
     _corrections: dict[str, str | None] = field(default_factory=dict)
 
@@ -112,6 +120,8 @@ class Catalog:
                 seen.add(meta.search)
                 catalog.df.update(set(passage.terms))
                 catalog.words.update(meta.search.split())
+                catalog.headings |= passage.context_terms | passage.item_terms
+                catalog.names.update(terms(search_text(" ".join(_PROPER.findall(node.text))), language))
             if meta.group:
                 groups[(meta.source, meta.group)].append((passage.rank, node.node_id))
         catalog.texts = len(seen)

@@ -43,7 +43,10 @@ def _parser() -> DanishParser:
     )
     ask = sub.add_parser("ask", help="stil et spørgsmål", description="Stil et spørgsmål til dokumenterne.")
     ask.add_argument(
-        "question", metavar="SPØRGSMÅL", help='spørgsmålet, eller "-" for at læse ét spørgsmål pr. linje fra stdin'
+        "question",
+        metavar="SPØRGSMÅL",
+        help='spørgsmålet, eller "-" for at læse ét spørgsmål pr. linje fra stdin '
+        '(en linje kan også være JSON: {"question": …, "history": [tidligere spørgsmål]})',
     )
     ask.add_argument("--json", action="store_true", help="skriv svaret som JSON")
     ask.add_argument(
@@ -125,8 +128,9 @@ def _batch(
         if not question.strip():
             continue
         try:
+            question, history = _line(question)
             payload: dict[str, Any] = _ask_retrying(
-                lambda q=question: assistant.ask(q, sources), outage, retry_seconds
+                lambda q=question, h=history: assistant.ask(q, sources, h), outage, retry_seconds
             ).model_dump()
         except AssistantError as exc:
             payload = _error(question, describe(exc), _code(exc))
@@ -137,6 +141,28 @@ def _batch(
         out.write(json.dumps(payload, ensure_ascii=False) + "\n")
         out.flush()
     return status
+
+
+MAX_HISTORY = 50  # earlier questions one line may carry
+
+
+def _line(line: str) -> tuple[str, list[str]]:
+    """A plain line is a question; a JSON object ``{"question": …, "history": […]}`` is a
+    question in a conversation, with its earlier questions oldest first."""
+    if not line.lstrip().startswith("{"):
+        return line, []
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return line, []  # a question that happens to start with "{"
+    if not isinstance(data, dict) or not isinstance(data.get("question"), str):
+        raise UsageError('En JSON-linje skal have formen {"question": "…", "history": ["…", …]}.')
+    history = data.get("history") or []
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise UsageError("history skal være en liste af de tidligere spørgsmål (tekst), ældste først.")
+    if len(history) > MAX_HISTORY:
+        raise UsageError(f"history har {len(history)} spørgsmål; højst {MAX_HISTORY}.")
+    return data["question"], history
 
 
 def _error(question: str, message: str, code: str) -> dict[str, str]:

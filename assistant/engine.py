@@ -13,9 +13,10 @@ from pathlib import Path
 from assistant import query as questions
 from assistant.answer import Answerer, Decision
 from assistant.catalog import Catalog
+from assistant.conversation import resolve
 from assistant.features import Evidence, resolve_terms, span_candidates
 from assistant.lexicon import Lexicon
-from assistant.messages import incomplete_notice, unknown_documents
+from assistant.messages import context_lead, incomplete_notice, unknown_documents
 from assistant.model import DEFAULT_FILE, AnswerModel
 from assistant.retrieve import BM25Retriever, DenseRetriever, Hit, HybridRetriever
 from assistant.schema import Answer
@@ -100,15 +101,18 @@ class Assistant:
     def documents(self) -> dict[str, DocumentRecord]:
         return self._view.catalog.documents
 
-    def ask(self, question: str, sources: Sequence[str] | None = None) -> Answer:
-        """Answer ``question``, optionally from the named documents only.
+    def ask(self, question: str, sources: Sequence[str] | None = None, history: Sequence[str] = ()) -> Answer:
+        """Answer ``question``, optionally from the named documents only, in the context of
+        the conversation's earlier questions (``history``, oldest first): a follow-up that
+        names no subject of its own ("og hvad viste evalueringen?") is read with the
+        subject of the questions before it, and the answer says what it took from them.
 
         Raises QuestionError for an unusable question (empty, too long, control
         characters) and for a filter that names no indexed document.
         """
-        return self.trace(question, sources).answer
+        return self.trace(question, sources, history).answer
 
-    def trace(self, question: str, sources: Sequence[str] | None = None) -> Trace:
+    def trace(self, question: str, sources: Sequence[str] | None = None, history: Sequence[str] = ()) -> Trace:
         """``ask`` with its working shown: the ranked passages and the support level."""
         timings: dict[str, float] = {}
         clock = started = time.perf_counter()
@@ -121,9 +125,10 @@ class Assistant:
 
         self.refresh()
         view = self._view
-        query = questions.parse(
-            question, self.settings.answer.max_question_chars, self.settings.retrieval.stemmer, view.lexicon
-        )
+        limit, language = self.settings.answer.max_question_chars, self.settings.retrieval.stemmer
+        asked = questions.validate(question, limit)
+        resolved = resolve(asked, history, view.catalog, language)
+        query = questions.parse(resolved.question, 2 * limit, language, view.lexicon)
         sources = _check_filter(sources, view)
         vector = self.embed_model.query_vector(query.dense)
         lap("embed")
@@ -146,9 +151,14 @@ class Assistant:
         lap("answer")
         missing, total = self.unindexed()
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
+        context = [*resolved.taken]
+        read_as = resolved.question if resolved.question != asked else ""
+        text = f"{context_lead(read_as)} {decision.text}" if read_as and decision.answered else decision.text
         answer = Answer(
-            question=query.text,
-            answer=decision.text,
+            question=asked,
+            answer=text,
+            context=context,
+            read_as=read_as,
             answered=decision.answered,
             citations=decision.citations,
             incomplete=missing,

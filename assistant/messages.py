@@ -38,3 +38,8 @@ def unknown_documents(unknown: Sequence[object], valid: Collection[str]) -> str:
         f"Ukendt dokument i filteret: {shown}{more}. "
         f"Gyldige navne (i forhold til dokumentmappen): {', '.join(first) or '(ingen)'}{tail}."
     )
+
+
+def context_lead(read_as: str) -> str:
+    """How an answer to a follow-up says how it read the question in the conversation."""
+    return f"(Læst i sammenhæng med samtalen som »{read_as}«)"

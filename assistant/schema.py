@@ -24,6 +24,10 @@ class Answer(BaseModel):
     When ``answered`` is false the documents do not support an answer; the citations are
     then the nearest passages, shown as possibly relevant.
 
+    ``context`` holds the words a follow-up question took from the conversation's earlier
+    questions and ``read_as`` the question as it was then read (the answer starts by
+    saying so); both are empty for a question that stands alone.
+
     ``incomplete`` names the documents in the corpus folder (relative to it) that the
     index does not hold yet; ``notice`` then says so in one Danish sentence, which every
     caller shows with the answer. Both are empty when the index holds the whole folder.
@@ -33,6 +37,8 @@ class Answer(BaseModel):
     answer: str
     answered: bool
     citations: list[Citation] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+    read_as: str = ""
     incomplete: list[str] = Field(default_factory=list)
     notice: str = ""
     timings_ms: dict[str, float] = Field(default_factory=dict)

@@ -68,18 +68,20 @@ def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
             return banner, question, gr.skip(), gr.skip(), timer
         return banner, question, selected, table, timer
 
-    def respond(question: str, history: list[dict], selected: list[str]) -> tuple[Any, ...]:
-        return chat.respond(service, question, history, selected)
+    def respond(question: str, history: list[dict], selected: list[str], asked: list[str]) -> tuple[Any, ...]:
+        return chat.respond(service, question, history, selected, asked)
 
     def open_link(evt: gr.EventData) -> str:
         data = getattr(evt, "_data", None) or {}
         return chat.show_span(service, {k: str(data[k]) for k in ("doc", "start", "end") if data.get(k)})
 
-    def ask(question: str, documents: list[str] | None = None) -> dict:
+    def ask(question: str, documents: list[str] | None = None, history: list[str] | None = None) -> dict:
         """Answer a question from the documents: the answer text with [n] markers, whether it
-        is answered, and the numbered citations (title, locator, exact quote, offsets)."""
+        is answered, and the numbered citations (title, locator, exact quote, offsets).
+        ``history``: the conversation's earlier questions, oldest first, for a follow-up
+        ("og hvad med Thisted?"); the answer's ``read_as`` says how it was read."""
         try:
-            return chat.ask_api(service, question, documents)
+            return chat.ask_api(service, question, documents, history)
         except AssistantError as exc:
             raise gr.Error(chat.public_message(settings, explain(exc)), print_exception=False) from None
         except Exception:
@@ -94,6 +96,7 @@ def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
             + (" [Log ud](logout)" if login else "")
         )
         banner = gr.HTML(elem_id="status", apply_default_css=True, js_on_load=None)
+        asked = gr.State([])  # this browser session's questions so far, for reading follow-ups
         timer = gr.Timer(settings.app.status_seconds, active=True)
         with gr.Tabs():
             with gr.Tab("Spørg", id="chat"), gr.Row(equal_height=False):
@@ -105,7 +108,9 @@ def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
                         buttons=["copy"],
                         feedback_options=None,
                         placeholder="Stil et spørgsmål om Frikommuneforsøg II nedenfor. "
-                        "Svarene citerer kilderne ordret, med nummererede kilder.",
+                        "Svarene citerer kilderne ordret, med nummererede kilder. "
+                        "Et opfølgende spørgsmål (»og hvad med Thisted?«) læses i sammenhæng med samtalen; "
+                        "»Ny samtale« starter forfra.",
                         elem_id="chat",
                     )
                     question = gr.Textbox(
@@ -137,15 +142,15 @@ def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
         # The chat and the API share one limit of app.concurrency questions at a time.
         question.submit(
             respond,
-            [question, history, selected],
-            [history, sources, question, notice],
+            [question, history, selected, asked],
+            [history, sources, question, notice, asked],
             trigger_mode="once",
             concurrency_id="answer",
             **private,
         )
         sources.click(open_link, None, viewer, **private)
         table.click(open_link, None, document, **private)
-        clear.click(lambda: ([], "", "", VIEWER_EMPTY), None, [history, sources, notice, viewer], **private)
+        clear.click(lambda: ([], "", "", VIEWER_EMPTY, []), None, [history, sources, notice, viewer, asked], **private)
         gr.api(ask, api_name="ask", concurrency_id="answer")
     return demo
 

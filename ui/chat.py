@@ -159,26 +159,52 @@ def _public(assistant: Assistant, answer: Answer) -> Answer:
 
 
 def respond(
-    service: IndexService, question: str, history: list[Message] | None, selected: Sequence[str] | None = None
-) -> tuple[list[Message], str, str, str]:
-    """One chat turn: (history, sources HTML, text left in the box, notice).
+    service: IndexService,
+    question: str,
+    history: list[Message] | None,
+    selected: Sequence[str] | None = None,
+    asked: Sequence[str] | None = None,
+) -> tuple[list[Message], str, str, str, list[str]]:
+    """One chat turn: (history, sources HTML, text left in the box, notice, the questions
+    asked so far). ``asked`` holds the conversation's earlier questions as typed, oldest
+    first: a follow-up is read in their context ("Ny samtale" empties it).
 
     A question that cannot be asked (empty, too long, index not ready) leaves the
     history alone, keeps the text in the box, and says why in the notice.
     """
     history = list(history or [])
+    earlier = list(asked or [])
 
-    def turn() -> tuple[list[Message], str, str, str]:
+    def turn() -> tuple[list[Message], str, str, str, list[str]]:
         assistant = _assistant(service)
-        answer = _public(assistant, assistant.ask(question, _filter(assistant, selected)))
+        answer = _public(assistant, assistant.ask(question, _filter(assistant, selected), earlier))
         history.append({"role": "user", "content": md_escape(answer.question)})
         history.append({"role": "assistant", "content": answer_message(answer)})
-        return history, sources_html(answer), "", ""
+        return history, sources_html(answer), "", "", [*earlier, answer.question][-MAX_ASKED:]
 
-    return _guarded(service.settings, turn, lambda message: (history, "", question, md_escape(message)))
+    return _guarded(service.settings, turn, lambda message: (history, "", question, md_escape(message), earlier))
 
 
-def ask_api(service: IndexService, question: object, documents: object = None) -> dict[str, Any]:
+MAX_ASKED = 20  # earlier questions a chat keeps for reading follow-ups
+
+
+def _questions(history: object) -> list[str]:
+    """The API's ``history``: None, or a list of the earlier questions (text), oldest first."""
+    if history is None:
+        return []
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise QuestionError(
+            "history skal være en liste af de tidligere spørgsmål i samtalen (tekst), ældste først; "
+            f"fik {_kind(history)}."
+        )
+    if len(history) > MAX_ASKED:
+        return history[-MAX_ASKED:]  # only the latest turns matter to a follow-up
+    return history
+
+
+def ask_api(
+    service: IndexService, question: object, documents: object = None, history: object = None
+) -> dict[str, Any]:
     """The API: the answer with its numbered sources, documents named relative to the
     corpus folder. The parameters come as any JSON: a question that is not a string and
     documents that are not a list of strings are refused. Raises AssistantError
@@ -186,8 +212,9 @@ def ask_api(service: IndexService, question: object, documents: object = None) -
     if not isinstance(question, str):
         raise QuestionError(f"question skal være en tekst, fx »{EXAMPLES[0]}«; fik {_kind(question)}.")
     names = _names(documents)
+    earlier = _questions(history)
     assistant = _assistant(service)
-    return _public(assistant, assistant.ask(question, _filter(assistant, names))).model_dump()
+    return _public(assistant, assistant.ask(question, _filter(assistant, names), earlier)).model_dump()
 
 
 def show_span(service: IndexService, params: Mapping[str, str]) -> str:

@@ -57,6 +57,22 @@ def test_stdin_batch_gives_one_json_line_per_question(real_index: Settings) -> N
     assert done.returncode == 2
 
 
+def test_stdin_json_lines_carry_the_conversation(real_index: Settings) -> None:
+    first = "Hvad besluttede regeringen om forsøget med mikrolån?"
+    lines_in = [
+        json.dumps({"question": "Og hvad viste evalueringen?", "history": [first]}, ensure_ascii=False),
+        json.dumps({"question": "Og hvad viste evalueringen?"}, ensure_ascii=False),
+        json.dumps({"question": 5}),
+        json.dumps({"question": "Hvem?", "history": "abc"}),
+    ]
+    done = _run(real_index, "ask", "--json", "-", stdin="\n".join(lines_in) + "\n")
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(out) == 4
+    assert "mikrolån" in out[0]["read_as"] and out[0]["answer"].startswith("(Læst i sammenhæng med samtalen")
+    assert out[1]["read_as"] == "" and out[1]["context"] == []  # no history: read as asked
+    assert out[2]["code"] == out[3]["code"] == "usage" and "history" in out[3]["error"]
+
+
 @pytest.mark.parametrize(
     ("question", "fragment"),
     [("", "tomt"), ("   ", "tomt"), ("x" * 20_000, "for langt"), ("hvad\x01", "kontroltegn")],

@@ -60,14 +60,14 @@ def test_a_server_that_goes_away_gives_a_message_and_recovers(
     with pytest.raises(StoreUnavailableError) as info:
         service.assistant.ask(QUESTION)  # type: ignore[union-attr]
     assert f"Chroma-serveren på 127.0.0.1:{server.port} svarer ikke" in info.value.message
-    history, _, box, notice = chat.respond(service, QUESTION, [], None)
+    history, _, box, notice, _ = chat.respond(service, QUESTION, [], None)
     assert history == [] and box == QUESTION  # the question stays in the box to send again
     assert "svarer ikke" in notice and "Traceback" not in notice
 
     server.start()
     again = service.assistant.ask(QUESTION)  # type: ignore[union-attr]
     assert again.model_dump(exclude={"timings_ms"}) == before.model_dump(exclude={"timings_ms"})
-    history, _, _, notice = chat.respond(service, QUESTION, [], None)
+    history, _, _, notice, _ = chat.respond(service, QUESTION, [], None)
     assert len(history) == 2 and not notice
 
 

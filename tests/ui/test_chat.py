@@ -72,7 +72,7 @@ def test_startup_builds_a_missing_index_and_reports_progress(tiny_settings: Sett
     assert service.assistant is None
     state = chat.page_state(service)
     assert not state.ready and state.busy
-    history, _, box, notice = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
+    history, _, box, notice, _ = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
     assert history == [] and box.startswith("Hvornår") and "ikke klar" in notice
     go.set()
     assert service.wait(60).phase == "ready"
@@ -119,14 +119,14 @@ def test_startup_failure_is_a_danish_message_not_a_crash(tmp_path: Path, fake_em
     assert status.phase == "failed" and "ingen dokumenter" in status.error
     state = chat.page_state(service)
     assert not state.ready and "kunne ikke bygges" in state.banner
-    _, _, _, notice = chat.respond(service, "Hvad er forsøget?", [])
+    _, _, _, notice, _ = chat.respond(service, "Hvad er forsøget?", [])
     assert "ingen dokumenter" in notice
 
 
 def test_an_answer_turn_renders_history_and_citations_that_quote_the_source(
     service: IndexService, tiny_settings: Settings
 ) -> None:
-    history, sources, box, notice = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
+    history, sources, box, notice, _ = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
     assert (box, notice) == ("", "")
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert "\\[1\\]" in history[1]["content"] and "?doc=" in history[1]["content"]
@@ -147,16 +147,16 @@ def test_an_answer_turn_renders_history_and_citations_that_quote_the_source(
 
 def test_unusable_questions_leave_the_history_and_say_why(service: IndexService) -> None:
     for question, words in (("", "tomt"), ("   ", "tomt"), ("x" * 20_000, "for langt"), ("a\x00b", "tegn")):
-        history, sources, box, notice = chat.respond(service, question, [{"role": "user", "content": "før"}])
+        history, sources, box, notice, _ = chat.respond(service, question, [{"role": "user", "content": "før"}])
         assert history == [{"role": "user", "content": "før"}] and sources == ""
         assert box == question  # kept, so the user can fix it
         assert words in notice, notice
 
 
 def test_filter_restricts_the_documents_searched(service: IndexService, tiny_settings: Settings) -> None:
-    _, sources, _, notice = chat.respond(service, "Hvad viser evalueringen?", [], ["notat.txt"])
+    _, sources, _, notice, _ = chat.respond(service, "Hvad viser evalueringen?", [], ["notat.txt"])
     assert notice == "" and {c["data-doc"] for c in _parse(sources).cites} == {"notat.txt"}
-    _, _, _, notice = chat.respond(service, "Hvad viser evalueringen?", [], [])
+    _, _, _, notice, _ = chat.respond(service, "Hvad viser evalueringen?", [], [])
     assert "mindst ét dokument" in notice
     everything = [name for _, name in chat.page_state(service).choices]
     assert sorted(everything) == ["dias.txt", "notat.txt", "scannet.txt", "tabel.txt"]
@@ -165,7 +165,7 @@ def test_filter_restricts_the_documents_searched(service: IndexService, tiny_set
     # folder); a client can neither see nor use them
     internal = next(s for s in service.assistant.documents if s.endswith("notat.txt"))  # type: ignore[union-attr]
     assert Path(internal).is_absolute()
-    _, _, _, notice = chat.respond(service, "Hvad viser evalueringen?", [], [internal])
+    _, _, _, notice, _ = chat.respond(service, "Hvad viser evalueringen?", [], [internal])
     assert "sti på serveren" in notice and str(tiny_settings.corpus_dir) not in notice
 
 
@@ -242,6 +242,24 @@ def test_the_api_checks_its_parameters(service: IndexService, question, document
     assert len(info.value.message) < 400
 
 
+def test_the_chat_keeps_its_questions_for_follow_ups_and_the_api_takes_them(service: IndexService) -> None:
+    from core.errors import QuestionError
+
+    first = "Hvornår stopper forsøget med grus?"
+    _, _, _, _, asked = chat.respond(service, first, [], None, [])
+    assert asked == [first]
+    _, _, _, _, asked = chat.respond(service, "Og hvad viste evalueringen?", [], None, asked)
+    assert asked == [first, "Og hvad viste evalueringen?"]
+    _, _, _, notice, kept = chat.respond(service, "", [], None, asked)  # a refused question adds nothing
+    assert kept == asked and notice
+    result = chat.ask_api(service, "Og hvad viste evalueringen?", None, [first])
+    assert isinstance(result["context"], list) and isinstance(result["read_as"], str)
+    assert chat.ask_api(service, first, None, None)["read_as"] == ""  # no conversation: read as asked
+    for bad in ("abc", [1], {"q": first}):
+        with pytest.raises(QuestionError, match="history skal være en liste"):
+            chat.ask_api(service, first, None, bad)
+
+
 def test_unknown_documents_are_named_a_few_and_counted(service: IndexService, tiny_settings: Settings) -> None:
     from core.errors import QuestionError
 
@@ -263,7 +281,7 @@ def test_unknown_documents_are_named_a_few_and_counted(service: IndexService, ti
 def test_no_absolute_path_reaches_a_client(service: IndexService, tiny_settings: Settings, tmp_path: Path) -> None:
     root = str(tmp_path)  # the corpus and the data folder are both in here
     result = chat.ask_api(service, "Hvornår stopper forsøget med grus?")
-    history, sources, _, _ = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
+    history, sources, _, _, _ = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
     view = chat.show_span(service, {"doc": "notat.txt", "start": "0", "end": "5"})
     whole = chat.show_span(service, {"doc": "tabel.txt"})
     state = chat.page_state(service)
@@ -304,7 +322,7 @@ def test_answers_say_when_documents_are_not_indexed(service: IndexService, tiny_
     result = chat.ask_api(service, "Hvornår stopper forsøget med grus?")
     assert result["incomplete"] == ["ny.txt", "senere.md"]
     assert result["notice"] == "2 af 6 dokumenter er ikke indekseret endnu; svaret kan være ufuldstændigt."
-    history, _, _, _ = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
+    history, _, _, _, _ = chat.respond(service, "Hvornår stopper forsøget med grus?", [])
     assert "2 af 6 dokumenter er ikke indekseret endnu" in history[-1]["content"]
 
 

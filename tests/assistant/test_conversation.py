@@ -1,0 +1,78 @@
+"""Follow-up questions read in the context of the conversation (a hand-built index)."""
+
+from __future__ import annotations
+
+import pytest
+from llama_index.core.schema import TextNode
+
+from assistant.catalog import Catalog
+from assistant.conversation import resolve, subject_words
+from core.index_schema import PassageMeta, Span
+from core.textnorm import search_text
+
+# Twelve trials, one passage each (so a trial's name is in few passages), each run by a
+# town named inside a sentence; the common words ("forsøget", "evalueringen") are in all.
+TRIALS = ["grus", "fyrtårne", "bænke", "cykelstier", "legepladser", "søer", "skove", "broer", "torve", "haller",
+          "strande", "moser"]  # fmt: skip
+TOWNS = ["Testrup", "Prøvelev", "Øvelund", "Forsby", "Bedsted", "Kløvby", "Ravnsø", "Hedeby", "Lystrup", "Mosby",
+         "Vindby", "Stenlev"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    nodes = []
+    for n, (trial, town) in enumerate(zip(TRIALS, TOWNS, strict=True)):
+        text = f"Forsøget med {trial} blev evalueret, og evalueringen viste, at kommunen {town} deltog."
+        meta = PassageMeta(
+            f"doc{n}.txt",
+            0,
+            len(text),
+            (Span(0, len(text), "sentence", search_text(text)),),
+            context=f"Forsøg med {trial}",
+            search=search_text(f"Forsøg med {trial}\n{text}"),
+        )
+        nodes.append(TextNode(id_=f"p{n}", text=text, metadata=meta.to_chroma()))
+    return Catalog.build(nodes, {})
+
+
+def test_the_subject_is_what_names_few_passages(catalog: Catalog) -> None:
+    assert subject_words("Hvad viste evalueringen af forsøget med grus?", catalog) == ["grus"]
+    assert subject_words("Deltog Testrup?", catalog) == ["Testrup"]  # a name written with a capital
+    assert subject_words("Hvad viste evalueringen af forsøget?", catalog) == []
+
+
+def test_a_question_without_history_stands_alone(catalog: Catalog) -> None:
+    assert resolve("Hvad viste evalueringen?", [], catalog).question == "Hvad viste evalueringen?"
+
+
+def test_a_follow_up_without_a_subject_takes_the_previous_one(catalog: Catalog) -> None:
+    read = resolve("Og hvad viste evalueringen?", ["Hvornår stoppede forsøget med grus?"], catalog)
+    assert read.taken == ("grus",) and "grus" in read.question
+
+
+def test_what_about_x_asks_the_previous_question_about_x(catalog: Catalog) -> None:
+    read = resolve("og hvad med prøvelev?", ["Hvilke forsøg deltog Testrup i?"], catalog)
+    assert read.question == "Hvilke forsøg deltog prøvelev i?"
+    read = resolve("Hvad med fyrtårne?", ["Hvad viste evalueringen af forsøget med grus?"], catalog)
+    assert read.question == "Hvad viste evalueringen af forsøget med fyrtårne?"
+
+
+def test_a_question_that_names_its_own_subject_stands_alone(catalog: Catalog) -> None:
+    read = resolve("Hvornår stoppede forsøget med bænke?", ["Hvad viste forsøget med grus?"], catalog)
+    assert read.question == "Hvornår stoppede forsøget med bænke?" and read.taken == ()
+
+
+def test_a_question_about_a_whole_set_stands_alone(catalog: Catalog) -> None:
+    read = resolve("Hvilke forsøg blev evalueret?", ["Hvad viste forsøget med grus?"], catalog)
+    assert read.taken == ()
+
+
+def test_a_chain_of_follow_ups_keeps_the_first_subject(catalog: Catalog) -> None:
+    earlier = ["Hvad viste forsøget med grus?", "Og hvem deltog?"]
+    read = resolve("Og hvornår stoppede det?", earlier, catalog)
+    assert read.taken == ("grus",)
+
+
+def test_a_conversation_about_nothing_in_the_documents_adds_nothing(catalog: Catalog) -> None:
+    read = resolve("og i overmorgen?", ["Hvordan bliver vejret i morgen?"], catalog)
+    assert read.question == "og i overmorgen?" and read.taken == ()
