@@ -48,7 +48,8 @@ ASK_BODY_BYTES = 20_000_000
 ASK_TOO_BIG = f"Kaldet af /ask er for stort (højst {ASK_BODY_BYTES // 1_000_000} MB)."
 ASK_ARITY = (
     "Kaldet af /ask skal sende data = [question, documents]: spørgsmålet og en liste af dokumentnavne, "
-    'eller null for alle dokumenter, fx {"data": ["Hvilke forsøg stopper 31/12-21?", null]}.'
+    'eller null for alle dokumenter, fx {"data": ["Hvilke forsøg stopper 31/12-21?", null]}; '
+    "eventuelt også history, samtalens tidligere spørgsmål, ældste først."
 )
 SESSION_COOKIE = "frikommune_session"
 SESSION_SECONDS = 12 * 3600
