@@ -165,12 +165,16 @@ class Gate:
                 await JSONResponse({"error": ASK_TOO_BIG, "detail": ASK_TOO_BIG}, 413)(scope, receive, send)
                 return
         try:
-            data = json.loads(body).get("data")
+            call = json.loads(body)
+            data = call.get("data")
         except (ValueError, AttributeError):
             data = None  # not JSON, or not an object: Gradio's own validation answers (422)
         if isinstance(data, list) and len(data) < 2:
             await JSONResponse({"error": ASK_ARITY, "detail": ASK_ARITY}, 422)(scope, receive, send)
             return
+        if isinstance(data, list) and len(data) == 2:  # no history: a question on its own
+            call["data"] = [*data, None]  # (Gradio wants every parameter, defaults or not)
+            body = json.dumps(call).encode()
         replayed = False
 
         async def replay() -> Message:

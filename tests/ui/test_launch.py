@@ -290,3 +290,13 @@ def test_status_says_whether_the_index_is_ready_without_a_login(app: App) -> Non
         status = client.get("/status").json()
     assert status["ready"] is True and status["phase"] == "ready"
     assert status["total"] >= 1 and status["error"] == ""
+
+
+def test_the_api_takes_the_conversation_as_an_optional_third_parameter(app: App) -> None:
+    with app.login() as client:
+        event, alone = ask(client, QUESTION, None)
+        assert event == "complete" and isinstance(alone, dict) and alone["read_as"] == ""
+        event, follow = ask(client, "Og hvad viste evalueringen?", None, [QUESTION])
+        assert event == "complete" and isinstance(follow, dict) and isinstance(follow["context"], list)
+        event, message = ask(client, QUESTION, None, "ikke en liste")
+    assert event == "error" and "history skal være en liste" in str(message)
