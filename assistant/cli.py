@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from assistant.conversation import check_history
 from assistant.engine import Assistant, build_assistant
 from assistant.query import validate
 from assistant.schema import Answer
@@ -143,9 +144,6 @@ def _batch(
     return status
 
 
-MAX_HISTORY = 50  # earlier questions one line may carry
-
-
 def _line(line: str) -> tuple[str, list[str]]:
     """A plain line is a question; a JSON object ``{"question": …, "history": […]}`` is a
     question in a conversation, with its earlier questions oldest first."""
@@ -157,12 +155,10 @@ def _line(line: str) -> tuple[str, list[str]]:
         return line, []  # a question that happens to start with "{"
     if not isinstance(data, dict) or not isinstance(data.get("question"), str):
         raise UsageError('En JSON-linje skal have formen {"question": "…", "history": ["…", …]}.')
-    history = data.get("history") or []
-    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-        raise UsageError("history skal være en liste af de tidligere spørgsmål (tekst), ældste først.")
-    if len(history) > MAX_HISTORY:
-        raise UsageError(f"history har {len(history)} spørgsmål; højst {MAX_HISTORY}.")
-    return data["question"], history
+    try:
+        return data["question"], check_history(data.get("history"))
+    except QuestionError as exc:
+        raise UsageError(exc.message) from None
 
 
 def _error(question: str, message: str, code: str) -> dict[str, str]:

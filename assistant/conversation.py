@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.catalog import Catalog
+from core.errors import QuestionError
 from core.textnorm import is_content, term, words
 
 # A word is a subject word when at most this share of the distinct passage texts use it.
@@ -28,6 +29,24 @@ from core.textnorm import is_content, term, words
 # about trials; a trial's or a municipality's name is in a few.
 SUBJECT_SHARE = 0.1
 MAX_TURNS = 8  # earlier questions read back, newest first
+MAX_HISTORY = 20  # earlier questions a caller may send
+MAX_HISTORY_CHARS = 20_000  # ... in total
+
+
+def check_history(history: object) -> list[str]:
+    """A caller's ``history`` (None, or the earlier questions as a list of strings, oldest
+    first), or a QuestionError in Danish."""
+    if history is None:
+        return []
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise QuestionError("history skal være en liste af samtalens tidligere spørgsmål (tekst), ældste først.")
+    if len(history) > MAX_HISTORY:
+        raise QuestionError(f"history har {len(history)} spørgsmål; højst {MAX_HISTORY}. Send de seneste.")
+    if sum(len(h) for h in history) > MAX_HISTORY_CHARS:
+        raise QuestionError(f"history er for lang (højst {MAX_HISTORY_CHARS:,} tegn i alt)".replace(",", ".") + ".")
+    return history
+
+
 MAX_SUBJECT = 2  # subject words carried from one question to the next, rarest first
 
 # "og hvad med X", "hvad så med X", "men hvad med X", "what about X", "how about X"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from assistant.conversation import check_history
 from assistant.engine import Assistant
 from assistant.messages import danish_number, unknown_documents
 from assistant.schema import Answer
@@ -188,20 +189,6 @@ def respond(
 MAX_ASKED = 20  # earlier questions a chat keeps for reading follow-ups
 
 
-def _questions(history: object) -> list[str]:
-    """The API's ``history``: None, or a list of the earlier questions (text), oldest first."""
-    if history is None:
-        return []
-    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-        raise QuestionError(
-            "history skal være en liste af de tidligere spørgsmål i samtalen (tekst), ældste først; "
-            f"fik {_kind(history)}."
-        )
-    if len(history) > MAX_ASKED:
-        return history[-MAX_ASKED:]  # only the latest turns matter to a follow-up
-    return history
-
-
 def ask_api(
     service: IndexService, question: object, documents: object = None, history: object = None
 ) -> dict[str, Any]:
@@ -212,7 +199,7 @@ def ask_api(
     if not isinstance(question, str):
         raise QuestionError(f"question skal være en tekst, fx »{EXAMPLES[0]}«; fik {_kind(question)}.")
     names = _names(documents)
-    earlier = _questions(history)
+    earlier = check_history(history)
     assistant = _assistant(service)
     return _public(assistant, assistant.ask(question, _filter(assistant, names), earlier)).model_dump()
 

@@ -76,3 +76,18 @@ def test_a_chain_of_follow_ups_keeps_the_first_subject(catalog: Catalog) -> None
 def test_a_conversation_about_nothing_in_the_documents_adds_nothing(catalog: Catalog) -> None:
     read = resolve("og i overmorgen?", ["Hvordan bliver vejret i morgen?"], catalog)
     assert read.question == "og i overmorgen?" and read.taken == ()
+
+
+def test_a_callers_history_is_checked_with_danish_messages() -> None:
+    from assistant.conversation import check_history
+    from core.errors import QuestionError
+
+    assert check_history(None) == [] and check_history(["a", "b"]) == ["a", "b"]
+    for bad, words in (
+        ("abc", "skal være en liste"),
+        ([1, "a"], "skal være en liste"),
+        (["a"] * 21, "højst 20"),
+        (["x" * 10_001, "y" * 10_000], "for lang"),
+    ):
+        with pytest.raises(QuestionError, match=words):
+            check_history(bad)
