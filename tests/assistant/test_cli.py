@@ -39,7 +39,17 @@ def test_ask_prints_answer_and_sources_for_a_person(real_index: Settings) -> Non
 def test_ask_json_has_the_documented_keys_and_exact_quotes(real_index: Settings) -> None:
     done = _run(real_index, "ask", "--json", "Hvor mange forsøg blev forlænget med regeringens udspil i august 2021?")
     payload = json.loads(done.stdout)
-    assert set(payload) == {"question", "answer", "answered", "citations", "incomplete", "notice", "timings_ms"}
+    assert set(payload) == {
+        "question",
+        "answer",
+        "answered",
+        "citations",
+        "context",
+        "read_as",
+        "incomplete",
+        "notice",
+        "timings_ms",
+    }
     assert payload["incomplete"] == [] and payload["notice"] == ""  # the whole corpus is indexed
     for c in payload["citations"]:
         assert set(c) == {"n", "source", "title", "locator", "quote", "start", "end", "score"}
