@@ -84,8 +84,9 @@ def resolve(question: str, earlier: Sequence[str], catalog: Catalog, language: s
         x = about.group("x").strip()
         if not subject_words(x, catalog, language) and not _capitalised(x):
             return Resolved(f"{previous} {x}", tuple(before))
-        replaced = _replace(previous, _counterpart(before, x), x)
-        kept = tuple(w for w in before if w != _counterpart(before, x))
+        old = _counterpart(before, x)
+        kept = tuple(w for w in before if w != old)
+        replaced = _replace(previous, old, x)
         return Resolved(replaced, kept)
     if not _LEANS.match(question) and (subject_words(question, catalog, language) or _SET.match(question)):
         return Resolved(question)  # it names its own subject, or asks about a whole set

@@ -295,11 +295,10 @@ def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding, an
     passage_vectors = PassageVectors.build(ids, vectors, [catalog.passages[pid].meta.source for pid in ids])
     r = settings.retrieval
     retriever = HybridRetriever(
-        DenseRetriever(passage_vectors, catalog, model, r.dense_k),
+        DenseRetriever(passage_vectors, catalog, r.dense_k),
         BM25Retriever(catalog, r.bm25_k),
         rrf_k=r.rrf_k,
         top_k=r.top_k,
-        max_question_chars=settings.answer.max_question_chars,
     )
     revisions = {source: record.revision for source, record in documents.items()}
     names: dict[str, str] = {}

@@ -21,7 +21,6 @@ import numpy as np
 
 from assistant.catalog import Catalog
 from assistant.vectors import PassageVectors
-from core.embed import VectorEmbedding
 from core.textnorm import terms
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
@@ -59,8 +58,8 @@ def distinct(catalog: Catalog, ranked: list[tuple[str, float]]) -> list[tuple[st
 class DenseRetriever:
     """Nearest passages by cosine similarity to the question's vector."""
 
-    def __init__(self, vectors: PassageVectors, catalog: Catalog, embed_model: VectorEmbedding, k: int) -> None:
-        self.vectors, self.catalog, self.embed_model, self.k = vectors, catalog, embed_model, k
+    def __init__(self, vectors: PassageVectors, catalog: Catalog, k: int) -> None:
+        self.vectors, self.catalog, self.k = vectors, catalog, k
 
     def search(
         self, vector: np.ndarray, k: int | None = None, sources: Sequence[str] | None = None
@@ -103,11 +102,9 @@ class BM25Retriever:
 class HybridRetriever:
     """Reciprocal rank fusion of the dense and the BM25 ranking."""
 
-    def __init__(
-        self, dense: DenseRetriever, bm25: BM25Retriever, rrf_k: int, top_k: int, max_question_chars: int
-    ) -> None:
+    def __init__(self, dense: DenseRetriever, bm25: BM25Retriever, rrf_k: int, top_k: int) -> None:
         self.dense, self.bm25 = dense, bm25
-        self.rrf_k, self.top_k, self.max_question_chars = rrf_k, top_k, max_question_chars
+        self.rrf_k, self.top_k = rrf_k, top_k
 
     def search(
         self, lexical: str, vector: np.ndarray, sources: Sequence[str] | None = None, top_k: int | None = None

@@ -60,7 +60,7 @@ class StructuredNodeParser(NodeParser):
             assert isinstance(document, Document)
             info = SourceInfo.from_document(document.metadata)
             chunks = chunk_document(document.text, info.layout, self.max_chars, self.window_chars, info.source)
-            out.extend(self._node(document, i, chunk, repair) for i, chunk in enumerate(chunks))
+            out.extend(self._node(document.text, info, i, chunk, repair) for i, chunk in enumerate(chunks))
         return out
 
     def _postprocess_parsed_nodes(self, nodes: list[BaseNode], parent_doc_map: dict[str, Document]) -> list[BaseNode]:
@@ -68,9 +68,7 @@ class StructuredNodeParser(NodeParser):
         # document; ours are exact already (and repeated text would fool a search).
         return nodes
 
-    def _node(self, document: Document, i: int, chunk: Chunk, repair: Callable[[str], str] | None) -> TextNode:
-        text = document.text
-        info = SourceInfo.from_document(document.metadata)
+    def _node(self, text: str, info: SourceInfo, i: int, chunk: Chunk, repair: Callable[[str], str] | None) -> TextNode:
         fix = repair or (lambda s: s)
         raw = text[chunk.start : chunk.end]
         shown = chunk.display_text(text)

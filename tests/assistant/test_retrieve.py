@@ -35,7 +35,7 @@ def catalog() -> Catalog:
 def dense(catalog: Catalog, fake_embed) -> DenseRetriever:  # type: ignore[no-untyped-def]
     ids = list(TEXTS)
     vectors = fake_embed.passage_vectors([TEXTS[i][1] for i in ids])
-    return DenseRetriever(PassageVectors.build(ids, vectors, [TEXTS[i][0] for i in ids]), catalog, fake_embed, k=3)
+    return DenseRetriever(PassageVectors.build(ids, vectors, [TEXTS[i][0] for i in ids]), catalog, k=3)
 
 
 def test_copies_of_one_passage_collapse_into_the_first(catalog: Catalog) -> None:
@@ -82,7 +82,7 @@ def test_fusion_puts_a_passage_both_rankings_agree_on_first(
     dense: DenseRetriever,
     fake_embed,  # type: ignore[no-untyped-def]
 ) -> None:
-    hybrid = HybridRetriever(dense, BM25Retriever(catalog, k=3), rrf_k=60, top_k=2, max_question_chars=1000)
+    hybrid = HybridRetriever(dense, BM25Retriever(catalog, k=3), rrf_k=60, top_k=2)
     question = "Hvornår stopper forsøget med grus?"
     hits = hybrid.search(search_text(question), fake_embed.query_vector(question))
     assert len(hits) == 2 and isinstance(hits[0], Hit)
@@ -96,6 +96,6 @@ def test_fusion_records_only_the_rankings_that_found_a_passage(
     dense: DenseRetriever,
     fake_embed,  # type: ignore[no-untyped-def]
 ) -> None:
-    hybrid = HybridRetriever(dense, BM25Retriever(catalog, k=3), rrf_k=60, top_k=5, max_question_chars=1000)
+    hybrid = HybridRetriever(dense, BM25Retriever(catalog, k=3), rrf_k=60, top_k=5)
     hits = hybrid.search(search_text("xylofon"), fake_embed.query_vector("lamper"))
     assert hits and all(h.bm25 is None and h.dense is not None for h in hits)
