@@ -69,7 +69,10 @@ def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
         return banner, question, selected, table, timer
 
     def respond(question: str, history: list[dict], selected: list[str], asked: list[str]) -> tuple[Any, ...]:
-        return chat.respond(service, question, history, selected, asked)
+        history, sources, box, notice, asked = chat.respond(service, question, history, selected, asked)
+        # A question that could not be asked (empty, too long, a second Enter on an emptied
+        # box) says why in the notice and leaves the last answer's sources where they are.
+        return history, gr.skip() if notice else sources, box, notice, asked
 
     def open_link(evt: gr.EventData) -> str:
         data = getattr(evt, "_data", None) or {}
