@@ -9,126 +9,15 @@ Enter-to-answer times to reports/ui-latency.json (both git-ignored).
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from core.config import PROJECT_ROOT
-from tests.docfiles import make_pdf
+from tests.ui.pages import PDF_NAME, REPORTS, SHOTS, STOPPING, ask, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-SHOTS = PROJECT_ROOT / "screenshots"
-REPORTS = PROJECT_ROOT / "reports"
-STOPPING = (
-    "Fremme af iværksætteri for dimittender",
-    "Fleksibilitet i forhold til forholdstalskravene",
-    "Forenkling af bevillingsgrundlaget for revalidering",
-    "Lempelse af forholdstalskrav ift. praktikker for ledighedsydelsesmodtagere",
-)
-# A document that tries every trick: its first line becomes its title.
-HOSTILE = """Ildfluer <script>window.__xss = 1</script> – notat om forsøget
-
-Forsøget med ildfluer i Testrup <img src=x onerror="window.__xss = 1"> blev evalueret i 2021.
-
-Evalueringen af ildfluer viste gode resultater, se [ildfluesiden](javascript:window.__xss=1)
-og <a href="javascript:window.__xss=1">her</a>.
-"""
-READY = "#question textarea:not([disabled])"
-PDF_NAME = "Årsrapport om fyrtårne 2031.pdf"
-PDF_PAGES = ["Årsrapport 2031\n\nIndledning om kystens fyr.", "Resultater\n\nKommunen istandsatte 23 fyrtårne i 2031."]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def app_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    corpus = tmp_path_factory.mktemp("app") / "corpus"
-    shutil.copytree(PROJECT_ROOT / "corpus", corpus)
-    (corpus / "ildfluer.txt").write_text(HOSTILE, encoding="utf-8")
-    make_pdf(corpus / PDF_NAME, PDF_PAGES, title="Årsrapport om fyrtårne")  # no manifest entry: its own title
-    return corpus
-
-
-@pytest.fixture(scope="module")
-def app_url(app_corpus: Path, shared_cache: Path) -> Iterator[str]:
-    corpus = app_corpus
-    port = _free_port()
-    env = {
-        **os.environ,
-        "ASSISTANT_CORPUS_DIR": str(corpus),
-        "ASSISTANT_DATA_DIR": str(corpus.parent / "data"),
-        "ASSISTANT_EMBEDDING_CACHE": str(shared_cache),
-    }
-    log = (corpus.parent / "app.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"the app did not start: {(corpus.parent / 'app.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:  # type: ignore[type-arg]
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it with apt-get where it can)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _open(browser, url: str, **context):  # type: ignore[no-untyped-def]
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}, **context).new_page()
-    page.goto(url)
-    page.wait_for_selector(READY, timeout=240_000)  # the first page waits for the app's own index build
-    return page
-
-
-def _ask(page, question: str) -> float:  # type: ignore[no-untyped-def]
-    """Ask and wait for the rendered answer; the seconds from Enter to that answer."""
-    answers = page.locator('#chat [data-testid="bot"]').count()
-    box = page.locator("#question textarea")
-    box.fill(question)
-    started = time.perf_counter()
-    box.press("Enter")
-    page.locator('#chat [data-testid="bot"]').nth(answers).wait_for(timeout=30_000)
-    page.locator("#sources a.cite").first.wait_for(timeout=30_000)
-    return time.perf_counter() - started
 
 
 def _source_slice(url: str, corpus: Path) -> str:
@@ -141,10 +30,10 @@ def _source_slice(url: str, corpus: Path) -> str:
 
 
 def test_ask_open_a_citation_and_its_stable_link(browser, app_url: str, app_corpus: Path) -> None:  # type: ignore[no-untyped-def]
-    page = _open(browser, app_url)
+    page = open_page(browser, app_url)
     SHOTS.mkdir(exist_ok=True)
-    _ask(page, "Hvilke forsøg stopper 31/12-21?")  # warm-up
-    seconds = [_ask(page, "Hvilke forsøg stopper 31/12-21?") for _ in range(5)]
+    ask(page, "Hvilke forsøg stopper 31/12-21?")  # warm-up
+    seconds = [ask(page, "Hvilke forsøg stopper 31/12-21?") for _ in range(5)]
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / "ui-latency.json").write_text(
         json.dumps({"enter_to_answer_s": seconds, "median_s": statistics.median(seconds), "max_s": max(seconds)})
@@ -176,8 +65,8 @@ def test_ask_open_a_citation_and_its_stable_link(browser, app_url: str, app_corp
 
 
 def test_copy_button_copies_answer_and_sources_as_plain_text(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
-    page = _open(browser, app_url, permissions=["clipboard-read", "clipboard-write"])
-    _ask(page, "Hvor mange borgere deltog i forsøget med mikrolån i Aalborg?")
+    page = open_page(browser, app_url, permissions=["clipboard-read", "clipboard-write"])
+    ask(page, "Hvor mange borgere deltog i forsøget med mikrolån i Aalborg?")
     page.locator("#sources button.copy-answer").click()
     page.wait_for_function(
         "() => document.querySelector('#sources button.copy-answer').textContent.includes('Kopieret')"
@@ -189,10 +78,10 @@ def test_copy_button_copies_answer_and_sources_as_plain_text(browser, app_url: s
 
 
 def test_two_sessions_keep_separate_histories(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
-    one, two = _open(browser, app_url), _open(browser, app_url)
-    _ask(one, "Hvilke forsøg stopper 31/12-21?")
-    _ask(two, "Hvor mange borgere deltog i forsøget med mikrolån i Aalborg?")
-    _ask(one, "Hvilke forsøg forlænges til udgangen af 2022?")
+    one, two = open_page(browser, app_url), open_page(browser, app_url)
+    ask(one, "Hvilke forsøg stopper 31/12-21?")
+    ask(two, "Hvor mange borgere deltog i forsøget med mikrolån i Aalborg?")
+    ask(one, "Hvilke forsøg forlænges til udgangen af 2022?")
     first = one.locator('#chat [data-testid="user"]').all_inner_texts()
     second = two.locator('#chat [data-testid="user"]').all_inner_texts()
     assert first == ["Hvilke forsøg stopper 31/12-21?", "Hvilke forsøg forlænges til udgangen af 2022?"]
@@ -200,7 +89,7 @@ def test_two_sessions_keep_separate_histories(browser, app_url: str) -> None:  #
 
 
 def test_bad_input_gets_a_danish_message_and_the_app_keeps_serving(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
-    page = _open(browser, app_url)
+    page = open_page(browser, app_url)
     box = page.locator("#question textarea")
     box.press("Enter")
     page.wait_for_function("() => document.querySelector('#notice').innerText.includes('tomt')")
@@ -224,18 +113,18 @@ def test_bad_input_gets_a_danish_message_and_the_app_keeps_serving(browser, app_
         (f"?doc={doc}&start=0&end=99999999", "uden for dokumentet"),
         (f"?doc={doc}&start=x&end=y", "hele tal"),
     ):
-        bad = _open(browser, app_url + query)
+        bad = open_page(browser, app_url + query)
         bad.wait_for_function(f"() => document.querySelector('#viewer').innerText.includes('{words}')")
         assert bad.locator("#viewer mark").count() == 0 and "Traceback" not in bad.content()
         bad.context.close()
-    _ask(page, "Hvilke forsøg forlænges til udgangen af 2022?")  # still serving
+    ask(page, "Hvilke forsøg forlænges til udgangen af 2022?")  # still serving
 
 
 def test_hostile_text_in_documents_and_questions_renders_inert(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
-    page = _open(browser, app_url)
+    page = open_page(browser, app_url)
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    _ask(page, "Hvad viste evalueringen af forsøget med ildfluer?")
-    _ask(page, 'Hvad er <img src=x onerror="window.__xss=1"> [ildfluer](javascript:window.__xss=1)?')
+    ask(page, "Hvad viste evalueringen af forsøget med ildfluer?")
+    ask(page, 'Hvad er <img src=x onerror="window.__xss=1"> [ildfluer](javascript:window.__xss=1)?')
     assert "ildfluer" in page.locator("#sources").inner_text().lower()
     page.locator("#sources a.cite").first.click()
     page.locator("#viewer .doc-text").wait_for()
@@ -250,7 +139,7 @@ def test_hostile_text_in_documents_and_questions_renders_inert(browser, app_url:
 
 
 def test_the_document_filter_restricts_the_sources(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
-    page = _open(browser, app_url)
+    page = open_page(browser, app_url)
     page.get_by_text("Afgræns til dokumenter").click()
     boxes = page.locator("#filter input[type=checkbox]")
     boxes.first.wait_for()
@@ -258,7 +147,7 @@ def test_the_document_filter_restricts_the_sources(browser, app_url: str) -> Non
     for i, label in enumerate(labels):
         if not label.strip().startswith("Bilag 1"):
             boxes.nth(i).uncheck()
-    _ask(page, "Hvilke forsøg stopper 31/12-21?")
+    ask(page, "Hvilke forsøg stopper 31/12-21?")
     docs = {a.get_attribute("data-doc") for a in page.locator("#sources a.cite").all()}
     assert docs and all(d and d.endswith("bilag-1-regeringens-opfoelgning-2021.txt") for d in docs)
     for i in range(len(labels)):
@@ -269,8 +158,8 @@ def test_the_document_filter_restricts_the_sources(browser, app_url: str) -> Non
 
 
 def test_a_pdf_is_listed_and_cited_by_page(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
-    page = _open(browser, app_url)
-    _ask(page, "Hvor mange fyrtårne istandsatte kommunen?")
+    page = open_page(browser, app_url)
+    ask(page, "Hvor mange fyrtårne istandsatte kommunen?")
     page.locator("#sources a.cite").first.click()
     mark = page.locator("#viewer mark#cite-mark")
     mark.wait_for()
