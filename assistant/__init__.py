@@ -5,7 +5,7 @@ answer = build_assistant(load_settings()).ask("Hvilke forsøg stopper 31/12-21?"
 """
 
 from assistant.engine import Assistant, Trace, build_assistant
-from assistant.schema import Answer, Citation
+from assistant.schema import Answer, Citation, Repair
 from core.config import Settings, load_settings
 from core.errors import (
     AssistantError,
@@ -27,6 +27,7 @@ __all__ = [
     "IndexCorruptError",
     "IndexNotBuiltError",
     "QuestionError",
+    "Repair",
     "Settings",
     "Trace",
     "UsageError",

@@ -10,8 +10,12 @@ list is the answer. Three shapes:
 * sentences: the span that holds the answer first, then spans of the same passage (the
   same table row, slide or section) that the model rates nearly as well; never a span of
   a neighbouring row or trial;
-* a refusal, when the model does not believe the documents answer: the nearest passages
-  are cited as possibly relevant.
+* a refusal, when the model does not believe the documents answer: for a near miss
+  (P(answerable) at least the fitted ``near_miss``) the nearest passages are cited as
+  possibly relevant; below it (an off-topic question) the refusal cites nothing.
+
+Every cited part is written in its reading form (core/reading.py: hyphens joined, a
+scan's damaged words repaired), while each citation keeps the verbatim quote.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import numpy as np
 from assistant.catalog import Catalog, Passage
 from assistant.features import LIST_FEATURES, Candidate, Evidence, coverage, match, question_features
 from assistant.model import AnswerModel, sigmoid
-from assistant.schema import Citation
+from assistant.schema import Citation, Repair
 from core.config import AnswerSettings
 from core.index_schema import Span
 from core.textnorm import display, ends_sentence, fold, search_text, terms
@@ -37,6 +41,7 @@ MAYBE = "Disse steder ligner mest, men besvarer ikke spørgsmålet:"
 class Draft:
     """The spans an answer being written cites, numbered in order of first citation."""
 
+    catalog: Catalog
     cited: list[tuple[Passage, Span, float]] = field(default_factory=list)
 
     def cite(self, passage: Passage, span: Span, score: float) -> int:
@@ -46,7 +51,12 @@ class Draft:
         self.cited.append((passage, span, score))
         return len(self.cited)
 
+    def read(self, passage: Passage, span: Span) -> str:
+        """The cited text as the answer states it."""
+        return self.catalog.reading(passage, span).text
+
     def citations(self) -> list[Citation]:
+        readings = [self.catalog.reading(p, s) for p, s, _ in self.cited]
         return [
             Citation(
                 n=n,
@@ -57,8 +67,11 @@ class Draft:
                 start=s.start,
                 end=s.end,
                 score=round(score, 4),
+                date=p.meta.date,
+                reading=r.text,
+                repairs=[Repair(start=a, end=b, scan=scan) for a, b, scan in r.repairs],
             )
-            for n, (p, s, score) in enumerate(self.cited, 1)
+            for n, ((p, s, score), r) in enumerate(zip(self.cited, readings, strict=True), 1)
         ]
 
 
@@ -103,14 +116,14 @@ class Answerer:
         if not any(c.isalpha() for c in query.text):
             # "1=1", "??? 42 !!": not a word, only numbers and signs; whatever a number
             # happens to match is no answer to it
-            return Decision(*self._refuse([]), 0.0, ranked)
+            return Decision(*self._refuse([], 0.0), 0.0, ranked)
         answerable = float(sigmoid(self.model.answerable.logit(question_features(query, evidence.terms, ranked))))
         best_list = None
         if query.kind == "list" and ranked:
             lists = self.list_candidates(evidence, ranked)
             best_list = max(lists, key=lambda c: c.probability, default=None)
         if answerable < self.model.thresholds.answer or not ranked:
-            return Decision(*self._refuse(ranked), answerable, ranked, best_list)
+            return Decision(*self._refuse(ranked, answerable), answerable, ranked, best_list)
         if best_list is not None and best_list.probability >= self.model.thresholds.list:
             return Decision(*self._list(best_list), answerable, ranked, best_list)
         return Decision(*self._sentences(ranked, query.kind == "list"), answerable, ranked, best_list)
@@ -182,16 +195,16 @@ class Answerer:
 
     def _list(self, chosen: ListCandidate) -> tuple[str, bool, list[Citation]]:
         passage, heading = chosen.passage, chosen.heading
-        draft = Draft()
+        draft = Draft(self.catalog)
         if heading:
-            lead = f"Under »{display(passage.quote(heading))}« [{draft.cite(passage, heading, 1.0)}]"
+            lead = f"Under »{draft.read(passage, heading)}« [{draft.cite(passage, heading, 1.0)}]"
         else:
             lead = f"I »{passage.meta.title}« ({passage.meta.locator})"
         unique: dict[str, tuple[Passage, Span]] = {}
         for item_passage, span in chosen.items:
             unique.setdefault(fold(display(item_passage.quote(span))), (item_passage, span))
         shown = list(unique.values())[: self.settings.max_list_items]
-        entries = [f"- {display(p.quote(s))} [{draft.cite(p, s, chosen.probability)}]" for p, s in shown]
+        entries = [f"- {draft.read(p, s)} [{draft.cite(p, s, chosen.probability)}]" for p, s in shown]
         lines = [f"{lead} står {len(unique)} punkter:", *entries]
         if len(unique) > len(shown):
             lines.append(f"… og {len(unique) - len(shown)} punkter mere i kilden.")
@@ -215,13 +228,13 @@ class Answerer:
             and (c.span.start, c.span.end) not in listed
         ][: most - 1]
         order = [best, *sorted(support, key=lambda c: c.span.start)]
-        draft = Draft()
+        draft = Draft(self.catalog)
         parts = []
         for passage, span, score in _with_continuations(order):
-            parts.append(f"{display(passage.quote(span))} [{draft.cite(passage, span, score)}]")
+            parts.append(f"{draft.read(passage, span)} [{draft.cite(passage, span, score)}]")
         if items:  # the best span introduces a list ("… følgende fem resultater:"): the list is the answer
             parts[0] += "\n" + "\n".join(
-                f"- {display(best.passage.quote(s))} [{draft.cite(best.passage, s, best.score)}]" for s in items
+                f"- {draft.read(best.passage, s)} [{draft.cite(best.passage, s, best.score)}]" for s in items
             )
         return " ".join(parts), True, draft.citations()
 
@@ -237,10 +250,12 @@ class Answerer:
             run.append(span)
         return run[: self.settings.max_list_items]
 
-    def _refuse(self, ranked: list[Candidate]) -> tuple[str, bool, list[Citation]]:
-        draft = Draft()
+    def _refuse(self, ranked: list[Candidate], answerable: float) -> tuple[str, bool, list[Citation]]:
+        """NOT_FOUND; for a near miss (``answerable`` at least ``near_miss``) with the
+        nearest passages, one span of each, as possibly relevant."""
+        draft = Draft(self.catalog)
         used: set[str] = set()
-        for c in ranked:
+        for c in ranked if answerable >= self.model.thresholds.near_miss else []:
             if len(used) >= self.settings.nearby_passages:
                 break
             if c.passage.id in used:

@@ -18,6 +18,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from core.index_schema import DocumentRecord, PassageMeta, Span, span_id
+from core.ocr import Lexicon, OcrRepairer
+from core.reading import Reading, reading
 from core.textnorm import search_text, term, terms
 
 MIN_PART = 5  # shortest word part a compound is split into
@@ -95,8 +97,13 @@ class Catalog:
     # (assistant/conversation.py).
     names: set[str] = field(default_factory=set)
     headings: set[str] = field(default_factory=set)
+    # Repairs the words of scanned documents (records flagged ``ocr``) in the text shown
+    # for reading; its lexicon holds the words of the clean documents' passages. None
+    # when no document is a scan.
+    repairer: OcrRepairer | None = None
     _vocab: list[str] = field(default_factory=list)
     _corrections: dict[str, str | None] = field(default_factory=dict)
+    _readings: dict[tuple[str, int, int], Reading] = field(default_factory=dict)
 
     @classmethod
     def build(cls, nodes: list[TextNode], documents: dict[str, DocumentRecord], language: str = "danish") -> Catalog:
@@ -127,7 +134,25 @@ class Catalog:
         catalog.texts = len(seen)
         catalog._vocab = sorted(catalog.df)
         catalog.groups = {key: [pid for _, pid in sorted(members)] for key, members in groups.items()}
+        if any(record.ocr for record in documents.values()):
+            clean = {p.node.text for p in catalog.passages.values() if not catalog.is_scan(p.meta.source)}
+            catalog.repairer = OcrRepairer(Lexicon(sorted(clean)))
         return catalog
+
+    def is_scan(self, source: str) -> bool:
+        record = self.documents.get(source)
+        return record is not None and record.ocr
+
+    def reading(self, passage: Passage, span: Span) -> Reading:
+        """The text a person reads for ``passage.quote(span)`` (core/reading.py), repaired
+        when the document is a scan; computed once per span (the index is immutable for
+        the catalog's lifetime, so the cache is bounded by its spans)."""
+        key = (passage.meta.source, span.start, span.end)
+        got = self._readings.get(key)
+        if got is None:
+            repairer = self.repairer if self.is_scan(passage.meta.source) else None
+            got = self._readings[key] = reading(passage.quote(span), repairer)
+        return got
 
     def __len__(self) -> int:
         return len(self.passages)

@@ -9,6 +9,14 @@ question, whatever happens: a question that fails gets an error line and the res
 on. A Chroma server that stops answering is retried with growing pauses for at most
 ``--retry-seconds``; after that each question is tried once and reported, until the
 server answers again.
+
+``ask --json`` writes the answer's fields: ``question, answer, answered, citations,
+context, read_as, incomplete, notice, scope, searched, timings_ms``; each citation has
+``n, source, title, locator, quote, start, end, score, date, reading, repairs``. ``quote`` is
+the verbatim source text at ``start:end``; ``reading`` the text the answer states
+(hyphens joined, a scan's damaged words repaired: each in ``repairs`` as ``start, end,
+scan``, offsets into ``reading``). ``scope`` says in Danish that the answer was limited
+to the documents in ``searched`` (both empty for a question asked of every document).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from assistant.conversation import check_history
 from assistant.engine import Assistant, build_assistant
 from assistant.query import validate
 from assistant.schema import Answer
+from assistant.trials import print_register
 from core.cliutil import DanishParser, describe, fail, setup_logging
 from core.config import load_settings
 from core.errors import AssistantError, QuestionError, StoreUnavailableError, UsageError
@@ -64,6 +73,8 @@ def _parser() -> DanishParser:
         help="søg kun i dette dokument (fx bilag-1-….txt); kan gentages",
     )
     sub.add_parser("dokumenter", help="vis de indekserede dokumenter")
+    trials = sub.add_parser("forsøg", help="vis forsøgsregistret", description="Vis registret over forsøgene.")
+    trials.add_argument("--json", action="store_true", help="skriv registret som JSON")
     return parser
 
 
@@ -77,13 +88,14 @@ def _seconds(value: str) -> float:
 def format_answer(answer: Answer) -> str:
     """The answer and its numbered sources, for a person at a terminal."""
     lines = [answer.answer, ""]
-    if answer.notice:
-        lines[1:1] = ["", f"Bemærk: {answer.notice}"]
+    notes = [f"Bemærk: {note}" for note in (answer.scope, answer.notice) if note]
+    if notes:
+        lines[1:1] = ["", *notes]
     if answer.citations:
         lines.append("Kilder:" if answer.answered else "Muligvis relevante steder (besvarer ikke spørgsmålet):")
     for c in answer.citations:
         quote = display(c.quote)
-        lines.append(f"[{c.n}] {c.title} – {c.locator}")
+        lines.append(f"[{c.n}] {c.title}{f' ({c.date})' if c.date else ''} – {c.locator}")
         lines.append(f"    »{quote}«")
         lines.append(f"    {c.source}, tegn {c.start}–{c.end}")
     return "\n".join(lines).rstrip()
@@ -180,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging()
     try:
         settings = load_settings()
+        if args.command == "forsøg":
+            return print_register(settings, args.json)
         if args.command == "ask" and args.question != "-":
             validate(args.question, settings.answer.max_question_chars)  # before loading anything
         assistant = build_assistant(settings)

@@ -28,6 +28,10 @@ from core.textnorm import is_content, term, words
 # Structural, not fitted: "forsøg" or "evalueringen" are in most passages of a report
 # about trials; a trial's or a municipality's name is in a few.
 SUBJECT_SHARE = 0.1
+# A capitalised name is a subject word when at most this share of the passages use it: a
+# municipality or an organisation is in a few; "Kommuner", which a document writes with a
+# capital after a list of names, is in half of them and distinguishes nothing.
+NAME_SHARE = 0.25
 MAX_TURNS = 8  # earlier questions read back, newest first
 MAX_HISTORY = 20  # earlier questions a caller may send
 MAX_HISTORY_CHARS = 20_000  # ... in total
@@ -108,7 +112,8 @@ def subject_words(text: str, catalog: Catalog, language: str = "danish") -> list
         if stem not in catalog.df:
             stem = catalog.correct(stem) or stem  # a typo of a name still names it
         df = catalog.df.get(stem, 0)
-        if df and (stem in catalog.names or (stem in catalog.headings and df <= SUBJECT_SHARE * texts)):
+        named = stem in catalog.names and df <= NAME_SHARE * texts
+        if df and (named or (stem in catalog.headings and df <= SUBJECT_SHARE * texts)):
             found.setdefault(_as_written(word, text), catalog.idf(stem))
     return sorted(found, key=lambda w: -found[w])[:MAX_SUBJECT]
 

@@ -16,7 +16,7 @@ from assistant.catalog import Catalog
 from assistant.conversation import resolve
 from assistant.features import Evidence, resolve_terms, span_candidates
 from assistant.lexicon import Lexicon
-from assistant.messages import context_lead, incomplete_notice, unknown_documents
+from assistant.messages import context_lead, incomplete_notice, scope_notice, unknown_documents
 from assistant.model import DEFAULT_FILE, AnswerModel
 from assistant.retrieve import BM25Retriever, DenseRetriever, Hit, HybridRetriever
 from assistant.schema import Answer
@@ -154,6 +154,7 @@ class Assistant:
         context = [*resolved.taken]
         read_as = resolved.question if resolved.question != asked else ""
         text = f"{context_lead(read_as)} {decision.text}" if read_as and decision.answered else decision.text
+        searched = _searched(sources, view)
         answer = Answer(
             question=asked,
             answer=text,
@@ -163,6 +164,8 @@ class Assistant:
             citations=decision.citations,
             incomplete=missing,
             notice=incomplete_notice(len(missing), total),
+            scope=scope_notice([view.catalog.documents[s].title or s for s in searched], len(view.catalog.documents)),
+            searched=searched,
             timings_ms=timings,
         )
         return Trace(answer, evidence, decision)
@@ -275,6 +278,15 @@ def _check_filter(names: Sequence[str] | None, view: IndexView) -> list[str] | N
     if unknown:
         raise QuestionError(unknown_documents(unknown, view.names))
     return sources
+
+
+def _searched(sources: list[str] | None, view: IndexView) -> list[str]:
+    """The sources a filter limited the question to, each once in the order named; []
+    when there was no filter or it named every document."""
+    if sources is None:
+        return []
+    unique = list(dict.fromkeys(sources))
+    return [] if set(unique) >= set(view.catalog.documents) else unique
 
 
 def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding, answer_model: AnswerModel) -> IndexView:

@@ -1,5 +1,6 @@
 """Danish messages of the question-answering core: the notice every answer carries while
-documents are not indexed, and the error for a filter that names unknown documents."""
+documents are not indexed, the sentence an answer limited to some documents carries,
+and the error for a filter that names unknown documents."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ def incomplete_notice(missing: int, total: int) -> str:
     if not missing:
         return ""
     return f"{missing} af {total} dokumenter er ikke indekseret endnu; svaret kan være ufuldstændigt."
+
+
+def scope_notice(titles: Sequence[str], total: int) -> str:
+    """What an answer limited to some documents says: how many of how many, and which
+    (a few titles; the rest counted). "" when every document was searched."""
+    if not titles or len(titles) >= total:
+        return ""
+    shown = ", ".join(quoted(title) for title in titles[:SHOWN_NAMES])
+    more = f" og {danish_number(len(titles) - SHOWN_NAMES)} andre" if len(titles) > SHOWN_NAMES else ""
+    return f"Svaret bygger kun på {danish_number(len(titles))} af {danish_number(total)} dokumenter: {shown}{more}."
 
 
 def danish_number(n: int) -> str:

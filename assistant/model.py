@@ -61,6 +61,9 @@ class Thresholds:
     list: float  # answer with the list at or above this P(list)
     support: float  # a further span of the same passage joins the answer when it scores this close to the best
     list_support: float = 0.0  # the same for a list question answered in sentences
+    # a refusal cites the nearest passages only at or above this P(answerable) (a near
+    # miss); below it (an off-topic question) it cites nothing. 0.0: always (older files)
+    near_miss: float = 0.0
 
 
 @dataclass(frozen=True)

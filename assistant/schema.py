@@ -5,8 +5,21 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 
+class Repair(BaseModel):
+    """A word shown repaired in ``Citation.reading``: reading[start:end] was ``scan`` in the scan."""
+
+    start: int
+    end: int
+    scan: str
+
+
 class Citation(BaseModel):
-    """A numbered source: ``quote`` is exactly ``source_text[start:end]``."""
+    """A numbered source: ``quote`` is exactly ``source_text[start:end]``; ``reading`` is
+    the same text for reading (tags removed, line-break hyphens joined, an interleaved
+    table column pulled out of a word, and in a scanned document damaged words repaired,
+    each listed in ``repairs``). The answer's text states ``reading``; ``quote`` is the
+    evidence. ``reading`` is "" only in answers stored before it existed.
+    """
 
     n: int
     source: str
@@ -16,6 +29,9 @@ class Citation(BaseModel):
     start: int
     end: int
     score: float
+    date: str = ""  # the cited document's date (ISO, or a year or period), so a reader can weigh old against new
+    reading: str = ""
+    repairs: list[Repair] = Field(default_factory=list)
 
 
 class Answer(BaseModel):
@@ -31,6 +47,10 @@ class Answer(BaseModel):
     ``incomplete`` names the documents in the corpus folder (relative to it) that the
     index does not hold yet; ``notice`` then says so in one Danish sentence, which every
     caller shows with the answer. Both are empty when the index holds the whole folder.
+
+    ``searched`` names the sources searched when the question was limited to some
+    documents, and ``scope`` says so in one Danish sentence, which every caller shows
+    with the answer; both are empty when every document was searched.
     """
 
     question: str
@@ -41,4 +61,6 @@ class Answer(BaseModel):
     read_as: str = ""
     incomplete: list[str] = Field(default_factory=list)
     notice: str = ""
+    scope: str = ""
+    searched: list[str] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)

@@ -21,7 +21,7 @@ _HYPHEN_BREAK = re.compile(r"([^\W\d_]{2,})-[ \t\r]*\n\s*([^\W\d_]{2,})")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff\u00ad\u200b-\u200f\ufeff]")
 _TAG = re.compile(r"</?p>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
-_NOT_JOINED = frozenset({"og", "eller", "samt", "til", "som", "and", "or"})
+NOT_JOINED = frozenset({"og", "eller", "samt", "til", "som", "and", "or"})
 
 ABBREVIATIONS = frozenset(
     [
@@ -114,11 +114,14 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+def unmark(text: str) -> str:
+    """``text`` with <p> tags and private-use bullets (and soft hyphens) as spaces."""
+    return _PRIVATE_USE.sub(" ", _TAG.sub(" ", text))
+
+
 def display(text: str) -> str:
     """Raw source text as a person reads it: no <p> tags, whitespace collapsed."""
-    text = _TAG.sub(" ", text)
-    text = _PRIVATE_USE.sub(" ", text)
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", unmark(text)).strip()
 
 
 def words(text: str) -> list[str]:
@@ -126,17 +129,20 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-def join_hyphen_breaks(text: str, keep_parts: bool = False) -> str:
+def join_hyphen_breaks(text: str, keep_parts: bool = False, keep_acronyms: bool = False) -> str:
     """'ressourceforløbs-' + line break + 'sager' -> 'ressourceforløbssager'.
 
-    With ``keep_parts`` the two halves are kept too. Not done before a conjunction
-    ('kontant- og uddannelseshjælp') or a capital letter.
+    With ``keep_parts`` the two halves are kept too; with ``keep_acronyms`` an acronym
+    keeps its hyphen ('LAB-' + line break + 'forenklingen' -> 'LAB-forenklingen'). Not
+    done before a conjunction ('kontant- og uddannelseshjælp') or a capital letter.
     """
 
     def repl(match: re.Match[str]) -> str:
         head, tail = match[1], match[2]
-        if tail.lower() in _NOT_JOINED or not tail[0].islower():
+        if tail.lower() in NOT_JOINED or not tail[0].islower():
             return match[0]
+        if keep_acronyms and head.isupper():
+            return f"{head}-{tail}"
         return f"{head}{tail} {head} {tail}" if keep_parts else f"{head}{tail}"
 
     return _HYPHEN_BREAK.sub(repl, text)

@@ -30,12 +30,13 @@ from core.config import PROJECT_ROOT, Settings
 from core.embed import VectorEmbedding, build_embed_model, model_slug
 from core.errors import AssistantError, CorpusError
 from core.index_schema import INDEX_VERSION, DocumentRecord, SourceInfo, SpanMeta, span_id
+from core.ocr import Lexicon, OcrRepairer
 from core.store import ChromaStore, Location, forget_client
 from ingest.cache import EmbeddingCache
 from ingest.manifest import DocumentMeta, corpus_files, load_manifest, meta_for
 from ingest.node_parser import EMBED_TEXT, SPAN_TEXTS, StructuredNodeParser
-from ingest.ocr import Lexicon, OcrRepairer
 from ingest.parse import SourceFile, file_format, file_hash, read_bytes, read_source, source_from_bytes
+from ingest.register import update_register
 
 logger = logging.getLogger(__name__)
 
@@ -215,6 +216,7 @@ def _ingest(
     run = _Run(settings, store, model, cache, manifest, notify or (lambda source, status: None))
     try:
         run.update(files)
+        update_register(settings, store)  # the trial register, from the indexed texts; never raises
     finally:
         cache.close()
         store.close()

@@ -137,3 +137,41 @@ def test_nonsense_and_stop_word_questions_never_raise(make: Make, tiny_settings:
         answer = assistant.ask(question)
         assert answer.answered or answer.answer.startswith(NOT_FOUND), question
         _check_citations(answer, tiny_settings.corpus_dir)
+
+
+def test_an_off_topic_refusal_below_the_near_miss_bar_cites_nothing(make: Make) -> None:
+    trace = make(_model(_always(-5.0), near_miss=0.1)).trace("Hvornår stopper forsøget med grus?")
+    assert trace.answerable < 0.1
+    assert not trace.answer.answered
+    assert trace.answer.answer == NOT_FOUND
+    assert trace.answer.citations == []
+
+
+def test_a_near_miss_refusal_keeps_the_nearest_passages(make: Make, tiny_settings: Settings) -> None:
+    # P(answerable) = sigmoid(-1) ≈ 0.27: under the answer threshold, over the near-miss bar
+    trace = make(_model(_always(-1.0), near_miss=0.1), nearby_passages=2).trace("Hvornår stopper forsøget med grus?")
+    assert 0.1 <= trace.answerable < 0.5
+    assert not trace.answer.answered
+    assert trace.answer.answer == f"{NOT_FOUND} {MAYBE} [1], [2]."
+    _check_citations(trace.answer, tiny_settings.corpus_dir)
+
+
+def test_the_answer_states_the_reading_of_each_quote(make: Make, tiny_settings: Settings) -> None:
+    assistant = make(_model())
+    scannet = next(s for s in assistant.documents if s.endswith("scannet.txt"))
+    answer = assistant.ask("Hvem har været med i forsøget med cykelstier siden 2028?", sources=[scannet])
+    scan = [c for c in answer.citations if c.source == scannet]
+    assert answer.answered and scan
+    for c in answer.citations:
+        assert c.reading and c.reading in answer.answer
+        for repair in c.repairs:
+            assert c.reading[repair.start : repair.end] != repair.scan
+            assert repair.scan in c.quote
+    assert any(r.scan == "Leesg" and "Læsø" in c.reading for c in scan for r in c.repairs)
+    _check_citations(answer, tiny_settings.corpus_dir)
+
+
+def test_a_clean_document_is_stated_unrepaired(make: Make) -> None:
+    answer = make(_model()).ask("Hvornår stopper forsøget med grus?")
+    clean = [c for c in answer.citations if not c.source.endswith("scannet.txt")]
+    assert clean and all(c.repairs == [] and c.reading == display(c.quote) for c in clean)

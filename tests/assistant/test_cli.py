@@ -48,11 +48,15 @@ def test_ask_json_has_the_documented_keys_and_exact_quotes(real_index: Settings)
         "read_as",
         "incomplete",
         "notice",
+        "scope",
+        "searched",
         "timings_ms",
     }
     assert payload["incomplete"] == [] and payload["notice"] == ""  # the whole corpus is indexed
+    assert payload["scope"] == "" and payload["searched"] == []  # every document was searched
     for c in payload["citations"]:
-        assert set(c) == {"n", "source", "title", "locator", "quote", "start", "end", "score"}
+        assert set(c) == {"n", "source", "title", "locator", "quote", "start", "end", "score", "reading", "repairs"}
+        assert c["reading"] and c["reading"] in payload["answer"]
         text = (PROJECT_ROOT / c["source"]).read_bytes().decode("utf-8")
         assert text[c["start"] : c["end"]] == c["quote"]
 
@@ -136,3 +140,12 @@ def test_undecodable_stdin_gets_an_error_line_not_a_traceback(real_index: Settin
     )
     assert done.returncode == 2 and b"Traceback" not in done.stderr
     assert "UTF-8" in json.loads(done.stdout.decode())["error"]
+
+
+def test_the_scope_of_a_filtered_answer_is_printed_with_it() -> None:
+    from assistant.cli import format_answer
+    from assistant.schema import Answer
+
+    scope = "Svaret bygger kun på 1 af 5 dokumenter: »Bilag 1«."
+    answer = Answer(question="Hvad?", answer="Et svar.", answered=True, scope=scope, searched=["corpus/bilag.txt"])
+    assert format_answer(answer).splitlines()[:3] == ["Et svar.", "", f"Bemærk: {scope}"]

@@ -67,11 +67,12 @@ def test_list_question_lists_every_item(real_tiny: Assistant) -> None:
     assert "Grus på stierne" in answer.answer and "Cykelparkering ved skolen" in answer.answer
 
 
-def test_a_question_about_something_absent_is_refused_with_nearby_passages(real_tiny: Assistant) -> None:
-    answer = real_tiny.ask("Hvad koster en ny motorvej til Aarhus i 2040?")
-    assert not answer.answered
-    assert answer.answer.startswith("Det kan jeg ikke finde")
-    assert answer.citations  # the nearest passages, shown as possibly relevant
+def test_a_question_about_something_absent_is_refused_without_passages(real_tiny: Assistant) -> None:
+    trace = real_tiny.trace("Hvad koster en ny motorvej til Aarhus i 2040?")
+    assert not trace.answer.answered
+    assert trace.answerable < real_tiny.model.thresholds.near_miss  # off-topic, not a near miss
+    assert trace.answer.answer == "Det kan jeg ikke finde et svar på i dokumenterne."
+    assert trace.answer.citations == []
 
 
 def test_ocr_text_is_found_through_its_repaired_form_and_quoted_as_is(real_tiny: Assistant) -> None:
@@ -190,3 +191,20 @@ def test_an_answer_from_a_partial_index_says_what_is_missing(
     assistant.refresh(force=True)
     complete = assistant.ask("Hvornår stopper forsøget med grus?")
     assert complete.incomplete == [] and complete.notice == ""
+
+
+def test_an_answer_limited_to_some_documents_says_which(tiny_assistant: Assistant, tiny_settings: Settings) -> None:
+    notat, tabel = (str(tiny_settings.corpus_dir / name) for name in ("notat.txt", "tabel.txt"))
+    answer = tiny_assistant.ask("Hvad viser evalueringen?", sources=["notat.txt", tabel, notat])
+    assert answer.searched == [notat, tabel]
+    assert answer.scope == (
+        "Svaret bygger kun på 2 af 4 dokumenter: »Evalueringsdesign for testforsøg«, "
+        "»Bilag 9 – Testnotat om forsøg med cykelstier«."
+    )
+
+
+def test_an_answer_from_every_document_has_no_scope(tiny_assistant: Assistant) -> None:
+    unfiltered = tiny_assistant.ask("Hvad viser evalueringen?")
+    assert unfiltered.scope == "" and unfiltered.searched == []
+    everything = tiny_assistant.ask("Hvad viser evalueringen?", sources=sorted(tiny_assistant.documents))
+    assert everything.scope == "" and everything.searched == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.messages import danish_number, incomplete_notice, quoted, unknown_documents
+from assistant.messages import danish_number, incomplete_notice, quoted, scope_notice, unknown_documents
 
 
 def test_no_notice_when_every_document_is_indexed() -> None:
@@ -53,3 +53,19 @@ def test_many_valid_names_are_cut_with_a_total() -> None:
 
 def test_an_empty_index_offers_no_names() -> None:
     assert unknown_documents(["x"], set()).endswith("dokumentmappen): (ingen).")
+
+
+def test_an_answer_from_some_documents_names_them() -> None:
+    assert scope_notice(["Bilag 1 – Baggrund", "Nordjyske status"], 5) == (
+        "Svaret bygger kun på 2 af 5 dokumenter: »Bilag 1 – Baggrund«, »Nordjyske status«."
+    )
+
+
+def test_an_answer_from_many_documents_counts_the_rest() -> None:
+    notice = scope_notice([f"Notat {n}" for n in range(1, 8)], 1200)
+    assert notice == "Svaret bygger kun på 7 af 1.200 dokumenter: »Notat 1«, »Notat 2«, »Notat 3« og 4 andre."
+
+
+def test_no_scope_when_every_document_was_searched() -> None:
+    assert scope_notice([], 5) == ""
+    assert scope_notice(["a", "b"], 2) == ""

@@ -84,3 +84,16 @@ def test_a_file_of_another_version_says_to_fit(tmp_path: Path, content: str) -> 
     with pytest.raises(ConfigError, match="passer ikke til denne version") as info:
         AnswerModel.load(path)
     assert info.value.remedy is Remedy.FIT
+
+
+def test_a_model_file_without_the_near_miss_bar_loads_as_always_citing(tmp_path: Path) -> None:
+    raw = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+    raw["thresholds"].pop("near_miss", None)
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    assert AnswerModel.load(path).thresholds.near_miss == 0.0
+
+
+def test_the_shipped_near_miss_bar_is_at_most_the_refusal_threshold() -> None:
+    thresholds = AnswerModel.load().thresholds
+    assert 0.0 < thresholds.near_miss <= thresholds.answer

@@ -30,6 +30,17 @@ def test_answer_correct_needs_every_group_and_ignores_case_and_spacing() -> None
     assert metrics.answer_correct(refusal, _answer("Det kan jeg ikke finde", answered=False))
 
 
+def test_a_gold_group_may_be_found_in_the_cited_verbatim_quotes() -> None:
+    """The answer states its quotes for reading ("mikrolån"); gold written from the scan
+    ("mikrolan") is found in the verbatim quote it cites."""
+    item = {**ITEM, "kind": "fact", "must_include": [["mikrolan"], ["Psykologbehandling"]]}
+    answer = _answer("Et mikrolån [1] og psykologbehandling [2]")
+    assert not metrics.answer_correct(item, answer)
+    answer["citations"][0]["quote"] = "et mikro-\n<p>lan og et mikrolan"
+    assert metrics.answer_correct(item, answer)
+    assert not metrics.answer_correct(item, {**answer, "answered": False})
+
+
 def test_cited_right_document_and_verbatim(tmp_path: Path) -> None:
     assert metrics.cited_right_document(ITEM, _answer("x")) is True
     assert metrics.cited_right_document(ITEM, _answer("x", sources=("corpus/bilag.txt", "corpus/andet.txt"))) is False

@@ -1,11 +1,12 @@
-"""Repair of OCR-broken Danish words, for the search and embedding side only.
+"""Repair of OCR-broken Danish words.
 
 The scanner read "ø" as g/e/p/s/@, "æ" as ae/ee/a/e, "å" as a/3/d and "l" as 1/I:
 "forsgg" (forsøg), "Leesg" (Læsø), "Igntilskud" (løntilskud). A word that is not in the
 lexicon gets the variant, at most two confusions away, that is a known word (or a
 compound of two known words); the more frequent wins. The lexicon is Danish word
-frequencies (wordfreq) plus every word of the corpus's clean documents. Quotes never use
-the repaired text: it only decides what a search finds.
+frequencies (wordfreq) plus every word of the corpus's clean documents. Ingest repairs
+what search and embedding read; the assistant repairs the text shown for reading
+(core/reading.py), always beside the verbatim quote and with the scan's spelling kept.
 """
 
 from __future__ import annotations
@@ -86,6 +87,19 @@ class OcrRepairer:
         if lower not in self._cache:
             self._cache[lower] = self._best(lower)
         fixed = self._cache[lower]
+        return fixed.capitalize() if token[:1].isupper() else fixed
+
+    def short_word(self, token: str) -> str:
+        """A two-letter token with a digit or sign for a letter ("p3": "på"), repaired to
+        the commonest known word one confusion away; anything else as it is. (``word``
+        leaves words this short alone: among letters alone, "pa" or "ta" may be meant.)"""
+        lower = token.lower()
+        if len(lower) != 2 or lower.isdigit() or not any(c.isdigit() or c in "@&" for c in lower):
+            return token
+        known = [v for v in _variants(lower) if v.isalpha() and v in self.lexicon]
+        if not known:
+            return token
+        fixed = max(known, key=self.lexicon.score)
         return fixed.capitalize() if token[:1].isupper() else fixed
 
     def _best(self, word: str) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.ocr import Lexicon, OcrRepairer
+from core.ocr import Lexicon, OcrRepairer
 
 
 @pytest.fixture(scope="module")

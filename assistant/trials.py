@@ -1,0 +1,95 @@
+"""The trial register as the assistant reads and shows it (issue 13; ingest builds it)."""
+
+from __future__ import annotations
+
+from core.config import Settings
+from core.errors import IndexNotBuiltError
+from core.register import REGISTER_FILE, Register, RegisterCitation, TrialStatus, load_register
+
+__all__ = [
+    "NO_REGISTER",
+    "STATUS_LABELS",
+    "NoRegisterError",
+    "format_register",
+    "print_register",
+    "read_register",
+    "until_phrase",
+]
+
+NO_REGISTER = "Der er intet forsøgsregister endnu: kør python -m ingest"
+STATUS_LABELS = {
+    "forlænget": "forlænget",
+    "stopper": "stopper",
+    "udbredt": "udbredt",
+    "ikke_i_opfølgning": "ikke i opfølgningen",
+}
+
+FIELD_LABELS = {"status": "status", "until": "slutdato"}
+
+
+class NoRegisterError(IndexNotBuiltError):
+    """No register has been built yet (exit code 2: the command cannot be used yet)."""
+
+    exit_code = 2
+
+
+def read_register(settings: Settings) -> Register:
+    """The register in the data directory; NoRegisterError when there is none."""
+    register = load_register(settings.data_dir / REGISTER_FILE)
+    if register is None:
+        raise NoRegisterError(NO_REGISTER)
+    return register
+
+
+def format_register(register: Register) -> str:
+    """Danish, one trial a line: title, status, until, municipalities; then uncertain links and conflicts."""
+    if not register.trials:
+        return "Forsøgsregistret er tomt: ingen tabel eller liste i dokumenterne nævner forsøg."
+    lines = [f"Forsøgsregister ({len(register.trials)} forsøg)", ""]
+    for trial in register.trials:
+        status = STATUS_LABELS.get(trial.status.value, trial.status.value) if trial.status else "ukendt status"
+        until = f" {until_phrase(trial.status)}" if trial.status and trial.status.until else ""
+        towns = trial.municipalities.repaired or trial.municipalities.value
+        where = f" – kommuner: {', '.join(towns)}" if towns else ""
+        lines.append(f"• {trial.title} – {status}{until}{where}")
+        source = f"  kilde: {trial.citation.source}" + (f", {trial.citation.locator}" if trial.citation.locator else "")
+        lines.append(source)
+        for conclusion in trial.conclusions:
+            about = f" (om {conclusion.subject})" if conclusion.subject else ""
+            lines.append(f"  konklusion ({_dated(conclusion.citation)}){about}: {conclusion.text}")
+        for alias in trial.aliases:
+            mark = " (usikker)" if alias.uncertain else ""
+            lines.append(f"  også kaldt: {alias.name!r} i {alias.source} (lighed {alias.confidence:.2f}){mark}")
+            alias_towns = alias.municipalities.repaired or alias.municipalities.value
+            if alias_towns:
+                lines.append(f"    kommuner under dette navn{mark}: {', '.join(alias_towns)}")
+            if alias.conclusions:
+                lines.append(f"    {len(alias.conclusions)} konklusion(er) under dette navn{mark}")
+    counts = register.counts()
+    lines += ["", "I alt: " + ", ".join(f"{STATUS_LABELS[k]} {counts[k]}" for k in STATUS_LABELS)]
+    for conflict in register.conflicts:
+        where = "; ".join(f"{_dated(c)}: {c.quote!r}" for c in conflict.citations)
+        field = FIELD_LABELS.get(conflict.field, conflict.field)
+        values = " og ".join(STATUS_LABELS.get(v, v) for v in conflict.values)
+        lines.append(f"Uoverensstemmelse om {field} for {conflict.title!r}: {values} (nyeste først; {where})")
+    return "\n".join(lines)
+
+
+def until_phrase(status: TrialStatus) -> str:
+    """The "until" as it reads after the status: "til udgangen af 2022", "31/12-21"."""
+    if status.until_phrase:
+        return status.until_phrase
+    if status.until[:1].isdigit() or status.value == "stopper":  # a register built before until_phrase
+        return status.until
+    return f"til {status.until}"
+
+
+def _dated(citation: RegisterCitation) -> str:
+    return f"{citation.source}, {citation.date}" if citation.date else citation.source
+
+
+def print_register(settings: Settings, as_json: bool = False) -> int:
+    """`python -m assistant forsøg [--json]`: the register on stdout; NoRegisterError without one."""
+    register = read_register(settings)
+    print(register.model_dump_json(indent=2) if as_json else format_register(register))
+    return 0
