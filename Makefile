@@ -12,7 +12,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install browser index run test eval fit bench bench-scale bench-load lint format clean
+.PHONY: help install browser axe index run test eval fit bench bench-scale bench-load lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,13 +32,27 @@ browser: ## install Debian's chromium for the browser test, if it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 		|| echo "chromium could not be installed: the browser test will be skipped"
 
+# The accessibility test (tests/ui/test_accessibility.py) injects axe-core into the page.
+# npm installs that one pinned package into .cache/npm (git-ignored), once: the stamp
+# names the version, so a new pin installs again. Without npm the install fails, says so,
+# and that test fails naming `make test`.
+AXE_VERSION := 4.14.1
+AXE_STAMP := .cache/npm/.axe-core-$(AXE_VERSION)
+
+$(AXE_STAMP):
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: axe-core cannot be installed, the accessibility test will fail"; exit 0; }; \
+		npm install --no-audit --no-fund --silent --save-exact --prefix .cache/npm axe-core@$(AXE_VERSION) && touch $(AXE_STAMP) \
+		|| echo "axe-core could not be installed: the accessibility test will fail"
+
+axe: $(AXE_STAMP) ## install axe-core (pinned) for the accessibility test, once
+
 index: install ## build or update the index from corpus/
 	$(PY) -m ingest
 
 run: install ## install, serve the chat on 127.0.0.1:7860 (it builds or updates the index itself)
 	$(PY) app.py
 
-test: install browser ## the import contracts, then every test: the eval gate (bank test split as asked and perturbed, external sample) and the browser test
+test: install browser axe ## the import contracts, then every test: the eval gate (bank test split as asked and perturbed, external sample), the browser and accessibility tests
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 

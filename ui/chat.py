@@ -224,6 +224,22 @@ def show_span(service: IndexService, params: Mapping[str, str]) -> str:
     return _guarded(service.settings, view, message_html)
 
 
+def scope_line(service: IndexService, selected: Sequence[str] | None) -> str:
+    """The line under the question box while a document filter is active (the filter's
+    own section may be folded away): how many documents are searched. Empty for all."""
+    assistant = service.assistant
+    if assistant is None or selected is None:
+        return ""
+    total = len(assistant.documents)
+    chosen = {assistant.source_of(name) for name in selected} - {None}
+    if not chosen:
+        return md_escape(NO_DOCUMENTS)
+    if len(chosen) >= total:
+        return ""
+    where = f"{danish_number(len(chosen))} af {danish_number(total)} dokumenter"
+    return f"**Afgrænset:** {md_escape(f'der søges kun i {where} (ændr det under »Afgræns til dokumenter«).')}"
+
+
 @dataclass(frozen=True)
 class PageState:
     """What depends on the index: refreshed when a page loads and while it is built."""

@@ -9,6 +9,7 @@ are Danish.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,67 +35,165 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
+_MARKER = re.compile(r"\[(\d+)\]")
+_LAYOUT = re.compile(r"</?p>", re.IGNORECASE)  # document markup shown as layout, never as text
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def _sources_label(answer: Answer) -> str:
     return "Kilder" if answer.answered else "Muligvis relevante steder (besvarer ikke spørgsmålet)"
 
 
-def _groups(answer: Answer) -> list[tuple[str, str, list[Citation]]]:
-    """Citations grouped by document and place, in order: a list answer cites one slide
-    five times, and the reader should see its title once."""
-    groups: dict[tuple[str, str], list[Citation]] = {}
-    for c in answer.citations:
-        groups.setdefault((c.title, c.locator), []).append(c)
-    return [(title, locator, cites) for (title, locator), cites in groups.items()]
+def danish_date(value: str) -> str:
+    """An ISO date as Danes write it (2021-08-26 → 26-08-2021); a year or period as it is."""
+    match = _ISO_DATE.fullmatch(value.strip())
+    return f"{match[3]}-{match[2]}-{match[1]}" if match else value.strip()
+
+
+def _dated(citation: Citation) -> str:
+    """The document's title with its date, as every citation shows it."""
+    date = danish_date(citation.date)
+    return f"{citation.title} ({date})" if date else citation.title
+
+
+def _by_document(citations: list[Citation]) -> list[tuple[str, list[Citation]]]:
+    """Citations grouped by document, in order of first citation: the title (and date) once
+    per document, however many places of it an answer cites."""
+    groups: dict[str, list[Citation]] = {}
+    for c in citations:
+        groups.setdefault(_dated(c), []).append(c)
+    return list(groups.items())
+
+
+def _md_piece(text: str) -> str:
+    """``md_escape`` for a piece of a line: a space at either edge is kept (a word that
+    follows a marked repair must not stick to it)."""
+    if not text.strip():
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + md_escape(text) + (" " if text[-1].isspace() else "")
+
+
+def _reading_md(text: str, citation: Citation | None) -> str:
+    """A piece of the answer as Markdown: text for reading, with the words the OCR repair
+    changed marked (dotted underline; the scan's spelling on hover)."""
+    if citation is None or not citation.repairs or not citation.reading:
+        return _md_piece(text)
+    at = text.find(citation.reading)
+    if at < 0:
+        return _md_piece(text)
+    out, pos = [_md_piece(text[:at])], at
+    for r in sorted(citation.repairs, key=lambda r: r.start):
+        start, end = at + r.start, at + r.end
+        if start < pos or end > at + len(citation.reading):
+            continue
+        out.append(_md_piece(text[pos:start]))
+        scan = html.escape(f"Rettet fra scanningens »{r.scan}«", quote=True)
+        out.append(f'<span class="ocr-fix" title="{scan}">{html.escape(text[start:end])}</span>')
+        pos = end
+    out.append(_md_piece(text[pos:]))
+    return "".join(piece for piece in out if piece)
+
+
+def _line_md(line: str, by_n: dict[int, Citation]) -> str:
+    """One line of the answer: each [n] a link to its span (title and place on hover), the
+    text before it read with its citation's repairs marked."""
+    out, pos = [], 0
+    for m in _MARKER.finditer(line):
+        citation = by_n.get(int(m[1]))
+        piece = line[pos : m.start()]
+        if citation is None:
+            out.append(_md_piece(piece + m[0]))
+        else:
+            where = f"{_dated(citation)} – {citation.locator}".replace('"', "'")
+            href = link(citation.source, citation.start, citation.end)
+            out.append(_reading_md(piece, citation) + f'[\\[{citation.n}\\]]({href} "{_md_piece(where)}")')
+        pos = m.end()
+    out.append(_md_piece(line[pos:]))
+    return "".join(out).strip()
 
 
 def answer_message(answer: Answer) -> str:
-    """The chat message: the answer with its [n] markers, then its sources, each number a
-    link to its span (so the history stays checkable after later questions); and, while
-    documents are not indexed yet, a note that says so."""
-    lines = [md_escape(line) for line in answer.answer.split("\n")]
-    if answer.notice:
-        lines.append(f"*{md_escape(answer.notice)}*")
-    if answer.citations:
-        sources = [f"*{md_escape(_sources_label(answer))}:*"]
-        for title, locator, cites in _groups(answer):
-            numbers = " ".join(f"[\\[{c.n}\\]]({link(c.source, c.start, c.end)})" for c in cites)
-            sources.append(f"{numbers} {md_escape(title)} – {md_escape(locator)}")
-        lines.append("  \n".join(sources))
-    return "\n\n".join(lines)
+    """The chat message: the answer once, as text for reading, each [n] a link to its span
+    (so the history stays checkable after later questions; the sources panel lists the
+    verbatim quotes of the latest answer); list items as a real list; the notes that
+    belong to it (documents not indexed yet, an answer limited to some documents)."""
+    by_n = {c.n: c for c in answer.citations}
+    blocks: list[str] = []
+    items: list[str] = []
+    for line in answer.answer.split("\n"):
+        if line.startswith("- "):
+            items.append("- " + _line_md(line[2:], by_n))
+            continue
+        if items:
+            blocks.append("\n".join(items))
+            items = []
+        if line.strip():
+            blocks.append(_line_md(line, by_n))
+    if items:
+        blocks.append("\n".join(items))
+    notes = [note for note in (answer.scope, answer.notice) if note]
+    blocks += [f"*{md_escape(note)}*" for note in notes]
+    return "\n\n".join(blocks)
 
 
 def plain_text(answer: Answer) -> str:
-    """The answer and its sources as plain text, for a case note."""
+    """The answer and its sources as plain text, for a case note: the answer as read, the
+    quotes verbatim."""
     lines = [f"Spørgsmål: {answer.question}", "", answer.answer]
-    if answer.notice:
-        lines += ["", answer.notice]
+    for note in (answer.scope, answer.notice):
+        if note:
+            lines += ["", note]
     if answer.citations:
         lines += ["", f"{_sources_label(answer)}:"]
-        lines += [f"[{c.n}] {c.title}, {c.locator}: »{display(c.quote)}«" for c in answer.citations]
+        lines += [f"[{c.n}] {_dated(c)}, {c.locator}: »{display(c.quote)}«" for c in answer.citations]
     return "\n".join(lines)
 
 
 def sources_html(answer: Answer | None) -> str:
-    """The numbered sources of the latest answer, grouped by document and place: click a
-    quote to see it marked in the source viewer; each link is also the stable address of
-    its span; one button copies the answer with its sources."""
+    """The numbered sources of the latest answer, grouped by document (the title once):
+    each place with its verbatim quote. Click a quote to see it marked in the source
+    viewer; each link is also the stable address of its span; one button copies the
+    answer with its sources."""
     if answer is None or not answer.citations:
         return ""
-    groups = [(title, locator, [_citation(c) for c in cites]) for title, locator, cites in _groups(answer)]
+    groups = [(title, [_citation(c) for c in cites]) for title, cites in _by_document(answer.citations)]
     return _render(
         "sources.html", answered=answer.answered, label=_sources_label(answer), groups=groups, plain=plain_text(answer)
     )
 
 
 def _citation(c: Citation) -> dict[str, object]:
+    quote = display(c.quote)
     return {
         "n": c.n,
         "href": link(c.source, c.start, c.end),
         "source": c.source,
         "start": c.start,
         "end": c.end,
-        "quote": display(c.quote),
+        "locator": c.locator,
+        "quote": quote,
+        "read": bool(c.reading) and c.reading != quote,  # the answer shows it for reading
     }
+
+
+def _layout(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, bool]]:
+    """``text[start:end]`` as (piece, is_markup) pieces: markup such as ``<p>`` is shown as
+    layout (a paragraph break), its characters kept so that offsets and the marked text
+    stay the source's own. Markup is found in the whole text, so a span that begins or
+    ends inside a tag still shows that tag's part as markup."""
+    end = len(text) if end is None else end
+    markup = [False] * len(text)
+    for m in _LAYOUT.finditer(text):
+        markup[m.start() : m.end()] = [True] * (m.end() - m.start())
+    out: list[tuple[str, bool]] = []
+    pos = start
+    while pos < end:
+        kind, stop = markup[pos], pos
+        while stop < end and markup[stop] == kind:
+            stop += 1
+        out.append((text[pos:stop], kind))
+        pos = stop
+    return out
 
 
 def viewer_html(highlight: Highlight, window: int) -> str:
@@ -111,9 +210,9 @@ def viewer_html(highlight: Highlight, window: int) -> str:
         start=start,
         end=end,
         href=link(highlight.document.record.source, start, end),
-        before=text[left:start],
-        marked=text[start:end],
-        after=text[end:right],
+        before=_layout(text, left, start),
+        marked=_layout(text, start, end),
+        after=_layout(text, end, right),
         cut_left=left > 0,
         cut_right=right < len(text),
     )
@@ -121,7 +220,8 @@ def viewer_html(highlight: Highlight, window: int) -> str:
 
 def document_html(document: SourceText, window: int) -> str:
     """A whole document, to read (the first ``window`` characters of a very long one)."""
-    return _render("document.html", document=document, text=document.text[:window], cut=len(document.text) > window)
+    text = _layout(document.text, 0, min(window, len(document.text)))
+    return _render("document.html", document=document, text=text, cut=len(document.text) > window)
 
 
 def message_html(message: str) -> str:

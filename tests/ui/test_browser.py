@@ -9,6 +9,7 @@ Enter-to-answer times to reports/ui-latency.json (both git-ignored).
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 from urllib.parse import quote
@@ -44,7 +45,7 @@ def test_ask_open_a_citation_and_its_stable_link(browser, app_url: str, app_corp
     page.screenshot(path=SHOTS / "chat.png", full_page=True)
 
     first = page.locator("#sources a.cite").first
-    quote = first.inner_text().split("»", 1)[1].rsplit("«", 1)[0]
+    quote = first.locator("q.quote").text_content() or ""
     first.click()
     mark = page.locator("#viewer mark#cite-mark")
     mark.wait_for()
@@ -72,7 +73,7 @@ def test_copy_button_copies_answer_and_sources_as_plain_text(browser, app_url: s
         "() => document.querySelector('#sources button.copy-answer').textContent.includes('Kopieret')"
     )
     copied = page.evaluate("navigator.clipboard.readText()")
-    first_quote = page.locator("#sources a.cite").first.inner_text().split("»", 1)[1].rsplit("«", 1)[0]
+    first_quote = page.locator("#sources a.cite q.quote").first.text_content() or ""
     assert copied.startswith("Spørgsmål: Hvor mange borgere") and "[1] " in copied
     assert " ".join(first_quote.split()) in " ".join(copied.split())
 
@@ -140,7 +141,7 @@ def test_hostile_text_in_documents_and_questions_renders_inert(browser, app_url:
 
 def test_the_document_filter_restricts_the_sources(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
     page = open_page(browser, app_url)
-    page.get_by_text("Afgræns til dokumenter").click()
+    page.get_by_role("button", name=re.compile("Afgræns til dokumenter")).click()
     boxes = page.locator("#filter input[type=checkbox]")
     boxes.first.wait_for()
     labels = page.locator("#filter label").all_inner_texts()
@@ -150,6 +151,11 @@ def test_the_document_filter_restricts_the_sources(browser, app_url: str) -> Non
     ask(page, "Hvilke forsøg stopper 31/12-21?")
     docs = {a.get_attribute("data-doc") for a in page.locator("#sources a.cite").all()}
     assert docs and all(d and d.endswith("bilag-1-regeringens-opfoelgning-2021.txt") for d in docs)
+    assert "Afgrænset" in page.locator("#scope").inner_text()  # in sight with the filter's section folded
+    page.get_by_role("button", name=re.compile("Afgræns til dokumenter")).click()
+    assert page.locator("#scope").is_visible() and "Afgrænset" in page.locator("#scope").inner_text()
+    page.get_by_role("button", name=re.compile("Afgræns til dokumenter")).click()  # open again
+    assert "Svaret bygger kun på 1 af" in page.locator('#chat [data-testid="bot"]').last.inner_text()
     for i in range(len(labels)):
         boxes.nth(i).uncheck()
     page.locator("#question textarea").fill("Hvilke forsøg stopper 31/12-21?")
@@ -186,3 +192,62 @@ def test_the_routes_the_app_does_not_use_are_closed_without_a_login(app_url: str
     assert stream.startswith("event: complete") and str(app_corpus) not in stream
     answer = json.loads(stream.split("data: ", 1)[1])[0]
     assert answer["citations"] and all((app_corpus / c["source"]).is_file() for c in answer["citations"])
+
+
+def test_a_three_turn_conversation_reads_each_follow_up_about_the_right_trial(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(browser, app_url)
+    ask(page, "Hvad går forsøget med psykologbehandling ud på?")
+    ask(page, "Og hvilke kommuner deltog?")
+    second = page.locator('#chat [data-testid="bot"]').last.inner_text()
+    assert "Læst i sammenhæng med samtalen" in second and "psykologbehandling" in second.lower()
+    assert "sykolog" in page.locator("#sources").inner_text()
+    ask(page, "Og hvad viste evalueringen?")
+    third = page.locator('#chat [data-testid="bot"]').last.inner_text()
+    assert "Læst i sammenhæng med samtalen" in third and "psykologbehandling" in third.lower()
+    assert "sykolog" in page.locator("#sources").inner_text()
+    # the chat shows the start of the newest answer: its question is in sight in the chat box
+    assert page.locator('#chat [data-testid="user"]').last.evaluate(
+        "m => { const r = m.getBoundingClientRect(), box = document.querySelector('#chat').getBoundingClientRect();"
+        " return r.top >= box.top - 1 && r.top < box.bottom; }"
+    )
+    page.screenshot(path=SHOTS / "conversation.png", full_page=True)
+    page.get_by_role("button", name="Ny samtale").click()
+    page.wait_for_function("() => !document.querySelector('#chat [data-testid=\"bot\"]')")
+    ask(page, "Og hvad viste evalueringen?")  # no earlier turn now: answered as it stands
+    assert "Læst i sammenhæng" not in page.locator('#chat [data-testid="bot"]').last.inner_text()
+
+
+def test_an_ocr_answer_reads_cleanly_and_its_quote_stays_verbatim(browser, app_url: str, app_corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(browser, app_url)
+    ask(page, "Hvad går forsøget med psykologbehandling ud på?")
+    bot = page.locator('#chat [data-testid="bot"]').last
+    text = bot.inner_text()
+    assert not re.search(r"[^\W\d_]- [a-zæøå]", text), text  # no line-break hyphen left in the reading text
+    assert "<p>" not in text and "</p>" not in text
+    repaired = bot.locator("span.ocr-fix").first
+    assert "scanningens" in (repaired.get_attribute("title") or "")  # the scan's spelling on hover
+    cite = page.locator("#sources a.cite").first
+    assert "til læsning" in cite.inner_text()
+    quote = cite.locator("q.quote").text_content() or ""
+    exact = _source_slice(app_url + (cite.get_attribute("href") or ""), app_corpus)
+    assert " ".join(quote.split()) == " ".join(exact.split())  # the panel's quote is the scan, verbatim
+    # a Bilag 1 answer: the viewer shows the document's <p> markup as layout, the marked text stays exact
+    ask(page, "Hvilke forsøg stopper 31/12-21?")
+    page.locator("#sources a.cite").first.click()
+    mark = page.locator("#viewer mark#cite-mark")
+    mark.wait_for()
+    assert "<p>" not in page.locator("#viewer .doc-text").inner_text()
+    href = page.locator("#viewer a.permalink").get_attribute("href") or ""
+    assert mark.evaluate("m => m.textContent") == _source_slice(app_url + href, app_corpus)
+
+
+def test_the_api_answers_follow_ups_through_gradio_client(app_url: str) -> None:
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    first = "Hvad går forsøget med psykologbehandling ud på?"
+    follow = client.predict(question="Og hvad viste evalueringen?", history=[first], api_name="/ask")
+    assert follow["answered"] and "psykologbehandling" in follow["read_as"].lower()
+    alone = client.predict("Hvilke forsøg stopper 31/12-21?", None, api_name="/ask")  # the call without history
+    assert alone["answered"] and not alone["read_as"]
+    assert client.predict(question="Hvilke forsøg stopper 31/12-21?", api_name="/ask")["citations"]

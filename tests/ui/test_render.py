@@ -4,11 +4,12 @@ document table and the status banner. Every piece of text stays text."""
 
 from __future__ import annotations
 
-from assistant.schema import Answer, Citation
+from assistant.schema import Answer, Citation, Repair
 from core.index_schema import DocumentRecord
 from ui.documents import Highlight, SourceText
 from ui.render import (
     answer_message,
+    danish_date,
     document_html,
     documents_html,
     md_escape,
@@ -53,27 +54,68 @@ def test_md_escape_makes_markdown_literal_on_one_line() -> None:
     assert md_escape("<b>[x](y)</b>") == "\\<b\\>\\[x\\]\\(y\\)\\</b\\>"
 
 
-def test_the_message_links_each_number_to_its_span() -> None:
+def test_the_message_links_each_number_to_its_span_with_its_place_on_hover() -> None:
     message = answer_message(_answer())
-    assert "[\\[1\\]](?doc=notat.txt&start=10&end=15)" in message
-    assert "[\\[3\\]](?doc=notat.txt&start=30&end=35)" in message
-    assert message.startswith("Forsøget stopper i 2030 \\[1\\] \\[2\\]\\.")
+    assert '[\\[1\\]](?doc=notat.txt&start=10&end=15 "Notat – Afsnit 1")' in message
+    assert message.startswith("Forsøget stopper i 2030 [\\[1\\]]")
 
 
-def test_the_message_names_a_title_and_place_once() -> None:
+def test_the_message_is_the_answer_once_without_a_second_list_of_sources() -> None:
     message = answer_message(_answer())
-    assert message.count("Notat – Afsnit 1") == 1 and message.count("Notat – Afsnit 2") == 1
-    assert "*Kilder:*" in message
+    assert "Kilder" not in message and "Stier af grus" not in message  # the sources panel lists the quotes
 
 
-def test_a_refusal_calls_its_sources_possibly_relevant() -> None:
-    message = answer_message(_answer(answered=False))
-    assert "*Muligvis relevante steder \\(besvarer ikke spørgsmålet\\):*" in message
+def test_list_items_are_a_real_markdown_list() -> None:
+    answer = Answer(
+        question="Hvilke?",
+        answer="Under »Forsøg« [1] står 2 punkter:\n- Mikrolån [2]\n- Psykologbehandling [3]",
+        answered=True,
+        citations=[_citation(1), _citation(2), _citation(3)],
+    )
+    message = answer_message(answer)
+    lead, items = message.split("\n\n")
+    assert lead.startswith("Under »Forsøg« [\\[1\\]]")
+    assert [line.split(" [")[0] for line in items.split("\n")] == ["- Mikrolån", "- Psykologbehandling"]
 
 
-def test_the_notice_is_part_of_the_message() -> None:
-    message = answer_message(_answer(notice="2 af 6 dokumenter er ikke indekseret endnu."))
+def test_an_ocr_repair_is_marked_with_the_scans_spelling_and_the_quote_stays_verbatim() -> None:
+    scan = "Forsgget gar ud pa at hjælpe."
+    reading = "Forsøget går ud pa at hjælpe."
+    citation = _citation(1, quote=scan).model_copy(
+        update={
+            "reading": reading,
+            "repairs": [Repair(start=0, end=8, scan="Forsgget"), Repair(start=9, end=12, scan="gar")],
+        }
+    )
+    answer = Answer(question="q", answer=f"{reading} [1]", answered=True, citations=[citation])
+    message = answer_message(answer)
+    assert '<span class="ocr-fix" title="Rettet fra scanningens »Forsgget«">Forsøget</span> ' in message
+    assert '<span class="ocr-fix" title="Rettet fra scanningens »gar«">går</span> ud pa' in message
+    html = sources_html(answer)
+    assert scan in html and "til læsning" in html  # the panel quotes the scan verbatim, and says the answer reads it
+    assert "»Forsgget gar ud pa at hjælpe.«" in plain_text(answer)
+
+
+def test_a_hostile_repair_or_title_stays_text() -> None:
+    citation = _citation(1, quote="<b>x</b>").model_copy(
+        update={
+            "title": 'Notat" onmouseover="x',
+            "reading": "<b>x</b>",
+            "repairs": [Repair(start=3, end=4, scan='"><img src=x>')],
+        }
+    )
+    message = answer_message(Answer(question="q", answer="<b>x</b> [1]", answered=True, citations=[citation]))
+    assert "<img" not in message and "<b>" not in message and 'onmouseover="x' not in message
+
+
+def test_a_limited_answer_and_an_incomplete_index_say_so() -> None:
+    answer = _answer(notice="2 af 6 dokumenter er ikke indekseret endnu.").model_copy(
+        update={"scope": "Svaret bygger kun på 1 af 5 dokumenter: »Notat«."}
+    )
+    message = answer_message(answer)
     assert "*2 af 6 dokumenter er ikke indekseret endnu\\.*" in message
+    assert "*Svaret bygger kun på 1 af 5 dokumenter: »Notat«\\.*" in message
+    assert "Svaret bygger kun på" in plain_text(answer)
 
 
 def test_plain_text_has_the_question_answer_and_quoted_sources() -> None:
@@ -94,6 +136,16 @@ def test_the_sources_link_every_quote() -> None:
     assert "Stier af grus." in html and "Kilder" in html
 
 
+def test_the_sources_name_each_document_once() -> None:
+    html = sources_html(_answer())
+    assert html.count("<strong>Notat</strong>") == 1
+    assert "Afsnit 1" in html and "Afsnit 2" in html
+
+
+def test_a_refusal_calls_its_sources_possibly_relevant() -> None:
+    assert "Muligvis relevante steder" in sources_html(_answer(answered=False))
+
+
 def test_the_viewer_marks_the_span() -> None:
     text = "Indledning. Forsøget stopper i 2030. Slut."
     html = viewer_html(Highlight(_document(text), 12, 36, "Afsnit 1"), window=1000)
@@ -107,6 +159,17 @@ def test_the_viewer_shows_the_stretch_around_the_span_of_a_long_document() -> No
     html = viewer_html(Highlight(_document(text), 5000, 5008), window=200)
     assert "MARKERET" in html
     assert "a" * 150 not in html and "b" * 150 not in html
+
+
+def test_document_markup_is_layout_and_the_marked_text_stays_the_sources() -> None:
+    text = "<p>Indledning.</p><p>Forsøget stopper.</p>"
+    html = viewer_html(Highlight(_document(text), 16, 38, "Afsnit 1"), window=1000)  # from inside "</p>"
+    mark = html.split('<mark id="cite-mark">', 1)[1].split("</mark>", 1)[0]
+    assert mark == '<span class="markup">p&gt;&lt;p&gt;</span><span class="break"></span>Forsøget stopper.'
+    assert "<p>Forsøget" not in html  # never live markup from a document
+    assert '<span class="markup">&lt;p&gt;</span><span class="break"></span>' in document_html(
+        _document(text), window=100
+    )
 
 
 def test_a_whole_document_is_cut_at_the_window() -> None:
@@ -148,3 +211,12 @@ def test_a_failure_says_whether_old_answers_still_come() -> None:
 def test_failed_and_stale_files_are_listed() -> None:
     html = status_html(Status(phase="ready", failed=("a.txt: er tom",)), True, ["b.txt"])
     assert "a.txt: er tom" in html and "b.txt" in html and "forældet" in html
+
+
+def test_every_citation_shows_its_documents_date() -> None:
+    dated = [c.model_copy(update={"date": "2021-08-26"}) for c in _answer().citations]
+    answer = _answer().model_copy(update={"citations": dated})
+    assert sources_html(answer).count("<strong>Notat (26-08-2021)</strong>") == 1
+    assert '"Notat \\(26\\-08\\-2021\\) – Afsnit 1"' in answer_message(answer)  # the link's hover title
+    assert "[1] Notat (26-08-2021), Afsnit 1:" in plain_text(answer)
+    assert danish_date("2022") == "2022"
