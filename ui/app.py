@@ -29,7 +29,7 @@ from core.cliutil import DanishParser, fail, setup_logging
 from core.config import Settings, load_settings
 from core.errors import AssistantError
 from ingest.pipeline import corpus_sources, run_ingest
-from ui import chat
+from ui import chat, trials
 from ui.gate import AUTH_FILE_ENV, TITLE, Gate, Users, hash_password, load_users
 from ui.remedies import explain
 from ui.render import VIEWER_EMPTY
@@ -37,7 +37,8 @@ from ui.startup import IndexService
 
 logger = logging.getLogger("app")
 
-WEB = Path(__file__).parent / "web"  # the page's own CSS and scripts
+WEB = Path(__file__).parent / "web"  # the page's own CSS, scripts and <head> lines
+CSS = ("app.css", "answer.css", "trials.css")  # layout, screens, accessibility; the answer; the trial register
 
 
 def _script(*names: str) -> str:
@@ -47,6 +48,15 @@ def _script(*names: str) -> str:
 
 def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
     settings = service.settings
+    exports = trials.Exports()  # the register's CSV and XLSX, written once per version
+
+    def register() -> tuple[Any, ...]:
+        state = trials.trials_state(service, exports)
+        return (
+            state.html,
+            gr.DownloadButton(value=state.csv, visible=state.csv is not None),
+            gr.DownloadButton(value=state.xlsx, visible=state.xlsx is not None),
+        )
 
     def page() -> tuple[Any, ...]:
         state = chat.page_state(service)
@@ -56,17 +66,18 @@ def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
             gr.CheckboxGroup(choices=state.choices, value=[source for _, source in state.choices]),
             state.table,
             gr.Timer(active=state.busy),
+            gr.Dataset(visible=state.ready),  # an example clicked before the index is ready would do nothing
         )
 
     def load(request: gr.Request) -> tuple[Any, ...]:
         params = dict(request.query_params) if request else {}
-        return (*page(), chat.show_span(service, params) if params.get("doc") else VIEWER_EMPTY)
+        return (*page(), chat.show_span(service, params) if params.get("doc") else VIEWER_EMPTY, *register())
 
     def tick() -> tuple[Any, ...]:
-        banner, question, selected, table, timer = page()
+        banner, question, selected, table, timer, examples = page()
         if timer.active:  # still building: keep the user's filter as it is
-            return banner, question, gr.skip(), gr.skip(), timer
-        return banner, question, selected, table, timer
+            return banner, question, gr.skip(), gr.skip(), timer, examples, gr.skip(), gr.skip(), gr.skip()
+        return banner, question, selected, table, timer, examples, *register()
 
     def respond(question: str, history: list[dict], selected: list[str], asked: list[str]) -> tuple[Any, ...]:
         history, sources, box, notice, asked = chat.respond(service, question, history, selected, asked)
@@ -107,6 +118,7 @@ def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
                     history = gr.Chatbot(
                         label="Samtale",
                         height=440,
+                        autoscroll=False,  # sources.js shows the start of a new answer, not its end
                         sanitize_html=True,
                         buttons=["copy"],
                         feedback_options=None,
@@ -124,10 +136,13 @@ def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
                         elem_id="question",
                     )
                     notice = gr.Markdown(elem_id="notice")
+                    scope = gr.Markdown(elem_id="scope")  # an active document filter, always in sight
                     with gr.Accordion("Afgræns til dokumenter", open=False):
                         selected = gr.CheckboxGroup(label="Søg kun i", elem_id="filter")
                     sources = gr.HTML(elem_id="sources", js_on_load=_script("copy.js", "sources.js"))
-                    gr.Examples(list(chat.EXAMPLES), inputs=question, label="Eksempler – klik for at bruge")
+                    examples = gr.Examples(
+                        list(chat.EXAMPLES), inputs=question, label="Eksempler – klik for at bruge", visible=False
+                    )
                     clear = gr.Button("Ny samtale", size="sm", variant="secondary")
                 with gr.Column(scale=4, elem_id="viewer-column"):
                     viewer = gr.HTML(
@@ -137,11 +152,28 @@ def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
                 gr.Markdown("Dokumenterne i indekset. Klik på en titel for at læse hele dokumentet.")
                 table = gr.HTML(elem_id="documents", js_on_load=_script("documents.js"))
                 document = gr.HTML(elem_id="document", js_on_load=None)
+            with gr.Tab("Forsøg", id="trials"):
+                gr.Markdown(trials.INTRO)
+                with gr.Row(elem_id="trials-downloads"):
+                    trials_csv = gr.DownloadButton("Hent CSV", size="sm", variant="secondary", visible=False)
+                    trials_xlsx = gr.DownloadButton("Hent XLSX", size="sm", variant="secondary", visible=False)
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=2):
+                        trials_table = gr.HTML(elem_id="trials", js_on_load=_script("copy.js", "trials.js"))
+                    with gr.Column(scale=1, elem_id="trials-column"):
+                        trial_viewer = gr.HTML(
+                            trials.VIEWER_HINT, label="Kilde", elem_id="trial-viewer", js_on_load=None
+                        )
+        gr.Markdown(
+            "Værktøjet kan også bruges fra et program: [Brug via API](?view=api) (Gradios egen side, på engelsk).",
+            elem_id="footer-api",
+        )
 
         private: dict[str, Any] = {"api_visibility": "private"}
-        page_outputs = [banner, question, selected, table, timer]
-        demo.load(load, None, [*page_outputs, viewer], **private)
-        timer.tick(tick, None, page_outputs, **private)
+        page_outputs = [banner, question, selected, table, timer, examples.dataset]
+        register_outputs = [trials_table, trials_csv, trials_xlsx]
+        demo.load(load, None, [*page_outputs, viewer, *register_outputs], **private)
+        timer.tick(tick, None, [*page_outputs, *register_outputs], **private)
         # The chat and the API share one limit of app.concurrency questions at a time.
         question.submit(
             respond,
@@ -151,8 +183,10 @@ def build_ui(service: IndexService, login: bool = False) -> gr.Blocks:
             concurrency_id="answer",
             **private,
         )
+        selected.change(lambda chosen: chat.scope_line(service, chosen), selected, scope, **private)
         sources.click(open_link, None, viewer, **private)
         table.click(open_link, None, document, **private)
+        trials_table.click(open_link, None, trial_viewer, **private)
         clear.click(lambda: ([], "", "", VIEWER_EMPTY, []), None, [history, sources, notice, viewer, asked], **private)
         gr.api(ask, api_name="ask", concurrency_id="answer")
     return demo
@@ -165,8 +199,9 @@ def launch(settings: Settings, service: IndexService, users: Users | None = None
         server_name=settings.host,
         server_port=settings.port,
         show_error=False,
-        css=(WEB / "app.css").read_text(encoding="utf-8"),
-        footer_links=["api"],  # the API page: /ask only, every other event is private
+        css="\n".join((WEB / name).read_text(encoding="utf-8") for name in CSS),
+        head=(WEB / "head.html").read_text(encoding="utf-8"),  # the page is Danish: lang="da"
+        footer_links=[],  # Gradio's footer is English; the page has its own Danish API link
         max_file_size=0,  # the app takes no files; the upload route is closed by Gate as well
         enable_monitoring=False,
         run_history=False,
