@@ -123,7 +123,7 @@ def _in_view(locator) -> bool:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("screen", ["wide", "phone"])
-def test_axe_finds_nothing_serious_on_the_chat_the_viewer_and_the_documents(browser, app_url: str, screen: str) -> None:  # type: ignore[no-untyped-def]
+def test_axe_finds_nothing_serious_on_the_chat_the_viewer_the_documents_and_the_trials(browser, app_url: str, screen: str) -> None:  # type: ignore[no-untyped-def]
     page = _open_phone(browser, app_url) if screen == "phone" else open_page(browser, app_url)
     assert page.evaluate("() => document.documentElement.lang") == "da"
     ask(page, QUESTION)
@@ -136,6 +136,12 @@ def test_axe_finds_nothing_serious_on_the_chat_the_viewer_and_the_documents(brow
     page.get_by_role("tab", name="Dokumenter").click()
     page.locator("#documents table.documents").wait_for()
     _axe(page, f"the documents tab ({screen})")
+    page.get_by_role("tab", name="Forsøg").click()
+    page.locator("#trials table.trials tbody tr").first.wait_for(timeout=60_000)
+    _axe(page, f"the trials tab ({screen})")
+    page.locator("#trials td.status a.tcite").first.click()
+    page.locator("#trial-viewer mark").wait_for()
+    _axe(page, f"the trials tab with a quote open ({screen})")
     page.context.close()
 
 
