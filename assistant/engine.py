@@ -15,6 +15,7 @@ from assistant.answer import Answerer, Decision
 from assistant.catalog import Catalog
 from assistant.conversation import resolve
 from assistant.features import Evidence, resolve_terms, span_candidates
+from assistant.gather import Gathered, RegisterSource
 from assistant.lexicon import Lexicon
 from assistant.messages import context_lead, incomplete_notice, scope_notice, unknown_documents
 from assistant.model import DEFAULT_FILE, AnswerModel
@@ -42,6 +43,7 @@ class IndexView:
     retriever: HybridRetriever
     answerer: Answerer
     lexicon: Lexicon
+    register: RegisterSource  # the trial register, for questions that gather (assistant/gather.py)
 
 
 @dataclass
@@ -130,6 +132,11 @@ class Assistant:
         resolved = resolve(asked, history, view.catalog, language)
         query = questions.parse(resolved.question, 2 * limit, language, view.lexicon)
         sources = _check_filter(sources, view)
+        gatherer = view.register.get() if sources is None else None
+        gathered = gatherer.gather(query, view.catalog, view.names, self.document_text) if gatherer else None
+        if gathered is not None:
+            timings["gather"] = timings["total"] = round((time.perf_counter() - started) * 1000, 2)
+            return self._gathered(asked, resolved.question, resolved.taken, query, gathered, timings)
         vector = self.embed_model.query_vector(query.dense)
         lap("embed")
         hits = view.retriever.search(query.lexical, vector, sources)
@@ -169,6 +176,27 @@ class Assistant:
             timings_ms=timings,
         )
         return Trace(answer, evidence, decision)
+
+    def _gathered(
+        self, asked: str, read: str, taken: Sequence[str], query: questions.Query, got: Gathered, timings: dict
+    ) -> Trace:
+        """The trace of an answer gathered from the trial register (no retrieval ran)."""
+        read_as = read if read != asked else ""
+        text = f"{context_lead(read_as)} {got.text}" if read_as else got.text
+        missing, total = self.unindexed()
+        answer = Answer(
+            question=asked,
+            answer=text,
+            context=[*taken],
+            read_as=read_as,
+            answered=True,
+            citations=got.citations,
+            incomplete=missing,
+            notice=incomplete_notice(len(missing), total),
+            timings_ms=timings,
+        )
+        evidence = Evidence(query, resolve_terms(query, self._view.catalog), [], {}, {})
+        return Trace(answer, evidence, Decision(got.text, True, got.citations, 1.0, []))
 
     def refresh(self, force: bool = False) -> bool:
         """Reload the view if the index changed since it was read (checked at most every
@@ -318,7 +346,8 @@ def load_view(settings: Settings, store: ChromaStore, model: VectorEmbedding, an
         names.setdefault(corpus_name(settings.corpus_dir, source), source)
     lexicon = Lexicon.load(settings.lexicon_file) if settings.answer.lexicon else Lexicon()
     answerer = Answerer(catalog, settings.answer, answer_model)
-    return IndexView(revisions, names, catalog, passage_vectors, retriever, answerer, lexicon)
+    register = RegisterSource(settings.data_dir, settings.corpus_dir, settings.retrieval.stemmer)
+    return IndexView(revisions, names, catalog, passage_vectors, retriever, answerer, lexicon, register)
 
 
 def build_assistant(

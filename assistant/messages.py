@@ -54,3 +54,40 @@ def unknown_documents(unknown: Sequence[object], valid: Collection[str]) -> str:
 def context_lead(read_as: str) -> str:
     """How an answer to a follow-up says how it read the question in the conversation."""
     return f"(Læst i sammenhæng med samtalen som »{read_as}«)"
+
+
+def gather_lead(
+    count: int,
+    item: str,
+    status: str = "",
+    towns: Sequence[str] = (),
+    topics: Sequence[str] = (),
+    heading: str = "",
+    cited: int | None = None,
+) -> str:
+    """The first line of an answer gathered from the trial register: where the items
+    stand and how many ("Under »Forsøg, der ikke udbredes« [1] står 4 forsøg (stopper
+    31/12-21):", "Med Aalborg blandt kommunerne står 3 forsøg:")."""
+    n = f"{danish_number(count)} {item}".strip()
+    if heading and cited:
+        return f"Under »{heading}« [{cited}] står {n}" + (f" ({status})" if status else "") + ":"
+    parts = []
+    if status:
+        parts.append(f"status »{status}«")
+    if towns:
+        parts.append(f"{_joined(list(towns))} blandt kommunerne")
+    if topics:
+        parts.append(f"{_joined([quoted(t) for t in topics])} i titlen")
+    return f"Med {_joined(parts)} står {n}:"
+
+
+def gather_uncertain(town: str, name: str, title: str, cited: int) -> str:
+    """The line for a municipality named only under an uncertain alias (not counted)."""
+    return (
+        f"Desuden står {town} ved {quoted(name)} [{cited}], som kun usikkert er knyttet til "
+        f"forsøget {quoted(title)}; det er ikke talt med."
+    )
+
+
+def _joined(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} og {parts[-1]}"

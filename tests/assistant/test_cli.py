@@ -55,7 +55,19 @@ def test_ask_json_has_the_documented_keys_and_exact_quotes(real_index: Settings)
     assert payload["incomplete"] == [] and payload["notice"] == ""  # the whole corpus is indexed
     assert payload["scope"] == "" and payload["searched"] == []  # every document was searched
     for c in payload["citations"]:
-        assert set(c) == {"n", "source", "title", "locator", "quote", "start", "end", "score", "reading", "repairs"}
+        assert set(c) == {
+            "n",
+            "source",
+            "title",
+            "locator",
+            "quote",
+            "start",
+            "end",
+            "score",
+            "date",
+            "reading",
+            "repairs",
+        }
         assert c["reading"] and c["reading"] in payload["answer"]
         text = (PROJECT_ROOT / c["source"]).read_bytes().decode("utf-8")
         assert text[c["start"] : c["end"]] == c["quote"]

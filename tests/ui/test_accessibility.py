@@ -123,7 +123,9 @@ def _in_view(locator) -> bool:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("screen", ["wide", "phone"])
-def test_axe_finds_nothing_serious_on_the_chat_the_viewer_the_documents_and_the_trials(browser, app_url: str, screen: str) -> None:  # type: ignore[no-untyped-def]
+def test_axe_finds_nothing_serious_on_the_chat_the_viewer_the_documents_and_the_trials(
+    browser, app_url: str, screen: str
+) -> None:  # type: ignore[no-untyped-def]
     page = _open_phone(browser, app_url) if screen == "phone" else open_page(browser, app_url)
     assert page.evaluate("() => document.documentElement.lang") == "da"
     ask(page, QUESTION)

@@ -1,0 +1,405 @@
+"""Answers that gather (issue 13): a list or count question over many trials, answered
+from the trial register (core/register.py) instead of from one passage.
+
+A question gathers when
+
+* it is a list or number question whose head noun ("hvilke *forsøg*", "hvor mange
+  *forsøg*") is the register's word for its items: the words its own status captions
+  share ("Forsøg, der ikke udbredes", "Forsøg, der følges op i andet regi");
+* it names at least one facet value the register holds: a municipality of some trial
+  (fuzzy, on the folded name, the scan's spelling or its repair), a status (the phrases
+  of corpus/register.toml ``[status]`` or the status's own caption), or a word of some
+  but not all trial titles;
+* at most ``LEFTOVER`` of its other content words are unaccounted for, no negation is
+  left over, and every year it names is one the matching field states;
+* and at least one trial matches every facet it names.
+
+Otherwise ``gather`` returns None and the normal path answers. Each item cites the
+register field that justifies it: a municipality's citation (the piece of the
+municipalities cell naming it), or, for a status, the trial's row title under the status
+caption, which the lead cites. Municipalities known only under an uncertain alias are
+not counted; the answer names them apart. No wording of any question is written here:
+the words come from the register and its vocabulary file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from assistant.catalog import Catalog
+from assistant.messages import gather_lead, gather_uncertain
+from assistant.query import Query
+from assistant.schema import Citation, Repair
+from assistant.trials import STATUS_LABELS, until_phrase
+from core.errors import IndexCorruptError
+from core.reading import reading
+from core.register import REGISTER_FILE, Alias, Register, RegisterCitation, Trial, load_register
+from core.textnorm import fold, is_content, term, words
+from core.textnorm import skeleton as _skeleton
+
+__all__ = ["Gathered", "Gatherer", "RegisterSource"]
+
+logger = logging.getLogger(__name__)
+
+VOCABULARY_FILE = "register.toml"
+# How alike (rapidfuzz ratio of the skeletons, 0..100) a question word must be to a
+# municipality's name. The 11 names of this corpus are at most 62 alike pairwise; a
+# one-letter typo in a 6-letter name scores 83.
+TOWN_MATCH = 82
+# Content words of a question that no facet accounts for and that it may still hold
+# ("deltog", "kommune"): more than this, and it asks for something the register does
+# not hold ("… viste gode resultater"). Set on evals/gather.jsonl, checked on dev.
+LEFTOVER = 2
+# A word a title must share with the question, as a prefix of a title word's stem
+# ("sygedagpenge" in "sygedagpengeområdet"), is at least this long.
+TOPIC_PREFIX = 5
+# Two pieces of a municipalities cell are read as one when at most this many characters
+# (a line break) stand between them: "Frede-" / "rikshavn".
+LINE_GAP = 2
+# Negations: a left-over one turns a facet around ("ikke forlænget"), so the register's
+# list would answer the opposite question. Language, not corpus.
+NEGATIONS = frozenset({"ikke", "ej", "aldrig", "not", "never", "no"})
+
+
+@dataclass
+class Gathered:
+    """A gathered answer: the text and its citations (``quote == text[start:end]``)."""
+
+    text: str
+    citations: list[Citation]
+    count: int
+
+
+@dataclass
+class _Draft:
+    """Citations being numbered, one per distinct (source, start, end)."""
+
+    catalog: Catalog
+    names: dict[str, str]
+    text_of: Callable[[str], str | None]
+    cited: list[Citation] = field(default_factory=list)
+
+    def cite(self, pieces: list[RegisterCitation]) -> int | None:
+        """The number of the citation spanning ``pieces`` (one source, in order); None when
+        the indexed text no longer holds them verbatim."""
+        first, last = pieces[0], pieces[-1]
+        source = self.names.get(first.source, first.source)
+        text = self.text_of(source)
+        if text is None or any(text[p.start : p.end] != p.quote for p in pieces):
+            return None
+        start, end = first.start, last.end
+        for c in self.cited:
+            if (c.source, c.start, c.end) == (source, start, end):
+                return c.n
+        quote = text[start:end]
+        read = reading(quote, self.catalog.repairer if self.catalog.is_scan(source) else None)
+        record = self.catalog.documents.get(source)
+        self.cited.append(
+            Citation(
+                n=len(self.cited) + 1,
+                source=source,
+                title=record.title if record and record.title else first.title,
+                locator=first.locator,
+                quote=quote,
+                start=start,
+                end=end,
+                score=1.0,
+                date=(record.date if record and record.date else first.date),
+                reading=read.text,
+                repairs=[Repair(start=a, end=b, scan=scan) for a, b, scan in read.repairs],
+            )
+        )
+        return len(self.cited)
+
+    def reading(self, n: int) -> str:
+        return self.cited[n - 1].reading
+
+
+def skeleton(text: str) -> str:
+    """A name as it is compared: folded, æ/ø/å as a/o."""
+    return _skeleton(fold(text))
+
+
+def _stems(text: str, language: str) -> list[str]:
+    return [term(w, language) for w in words(text)]
+
+
+@dataclass(frozen=True)
+class _Town:
+    name: str  # as shown (the repair where there is one)
+    keys: tuple[str, ...]  # skeletons of the spellings
+
+
+@dataclass
+class Gatherer:
+    """The register read for gathering: built once per register file."""
+
+    register: Register
+    language: str = "danish"
+    status_phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    item_stems: frozenset[str] = frozenset()
+    item_word: str = ""
+
+    @classmethod
+    def build(cls, register: Register, status_vocabulary: dict[str, list[str]], language: str = "danish") -> Gatherer:
+        phrases: dict[str, list[tuple[str, ...]]] = {}
+        captions: dict[tuple[str, int], str] = {}
+        for trial in register.trials:
+            if trial.status:
+                c = trial.status.citation
+                captions[(c.source, c.start)] = c.quote
+                phrases.setdefault(trial.status.value, [])
+        for status in phrases:
+            found = [status.replace("_", " "), *status_vocabulary.get(status, [])]
+            phrases[status] = sorted({tuple(_stems(p, language)) for p in found if words(p)}, key=len, reverse=True)
+        # The item type: the content words at least half of the distinct captions share,
+        # less the status phrases' words ("Forsøg, der ikke udbredes" -> "forsøg").
+        status_words = {s for ps in phrases.values() for p in ps for s in p}
+        counts: dict[str, int] = {}
+        shown: dict[str, str] = {}
+        for caption in captions.values():
+            for w in dict.fromkeys(w for w in words(caption) if is_content(w) and not w.isdigit()):
+                stem = term(w, language)
+                counts[stem] = counts.get(stem, 0) + 1
+                shown.setdefault(stem, w)
+        shared = {s for s, n in counts.items() if 2 * n >= len(captions) and s not in status_words}
+        word = shown[max(shared, key=lambda s: counts[s])] if shared else ""
+        return cls(register, language, phrases, frozenset(shared), word)
+
+    # -- facets --------------------------------------------------------------------------
+    def _asks_for_items(self, query: Query) -> bool:
+        if query.kind not in ("list", "number") or not self.item_stems:
+            return False
+        return any(h == s or (h.endswith(s) and len(h) > len(s) + 2) for h in query.head for s in self.item_stems)
+
+    def _status(self, stems: set[str]) -> tuple[str, set[str]] | None:
+        best: tuple[int, str, tuple[str, ...]] | None = None
+        for status, phrases in self.status_phrases.items():
+            for phrase in phrases:
+                if set(phrase) <= stems and (best is None or len(phrase) > best[0]):
+                    best = (len(phrase), status, phrase)
+        if best is None:
+            return None
+        caption = next(t.status.citation.quote for t in self.register.trials if t.status and t.status.value == best[1])
+        return best[1], set(best[2]) | set(_stems(caption, self.language))
+
+    def _towns(self, tokens: list[str]) -> tuple[list[str], set[str]]:
+        """The municipalities the question names (as the register shows them) and the
+        question words that named them."""
+        known: dict[str, set[str]] = {}
+        for trial in self.register.trials:
+            for holder in (trial.municipalities, *(a.municipalities for a in trial.aliases)):
+                for i, value in enumerate(holder.value):
+                    shown = holder.repaired[i] if i < len(holder.repaired) else value
+                    known.setdefault(shown, set()).update({skeleton(w) for w in (value, shown)})
+        named: list[str] = []
+        used: set[str] = set()
+        for token in tokens:
+            if len(token) < 4 or token.isdigit():
+                continue
+            key = skeleton(token)
+            best = max(known, key=lambda t: max(fuzz.ratio(key, k) for k in known[t]), default=None)
+            if best is not None and max(fuzz.ratio(key, k) for k in known[best]) >= TOWN_MATCH:
+                named.append(best)
+                used.add(token)
+        return list(dict.fromkeys(named)), used
+
+    def _title_words(self, trial: Trial) -> list[str]:
+        return _stems(trial.title, self.language)
+
+    def _topic(self, tokens: list[str]) -> tuple[list[str], set[str]]:
+        """Question words found in some but not all trial titles (as written)."""
+        found, used = [], set()
+        for token in tokens:
+            if not is_content(token) or token.isdigit():
+                continue
+            stem = term(token, self.language)
+            if len(stem) < 3:
+                continue
+            hits = [t for t in self.register.trials if self._in_title(stem, t)]
+            if hits and len(hits) < len(self.register.trials):
+                found.append(token)
+                used.add(token)
+        return found, used
+
+    def _in_title(self, stem: str, trial: Trial) -> bool:
+        return any(w == stem or (len(stem) >= TOPIC_PREFIX and w.startswith(stem)) for w in self._title_words(trial))
+
+    # -- answer --------------------------------------------------------------------------
+    def gather(
+        self, query: Query, catalog: Catalog, names: dict[str, str], text_of: Callable[[str], str | None]
+    ) -> Gathered | None:
+        """The register's answer to ``query``, or None when it does not gather."""
+        if not self._asks_for_items(query):
+            return None
+        tokens = list(dict.fromkeys(words(query.text)))
+        stems = {term(t, self.language) for t in tokens} | {s for g in query.groups for s in g.stems}
+        status = self._status(stems)
+        consumed = set(self.item_stems) | (status[1] if status else set())
+        rest = [t for t in tokens if term(t, self.language) not in consumed | query.head]
+        towns, town_words = self._towns(rest)
+        rest = [t for t in rest if t not in town_words]
+        topics, topic_words = self._topic(rest) if not status and not towns else ([], set())
+        rest = [t for t in rest if t not in topic_words]
+        if not (status or towns or topics):
+            return None
+        if any(t in NEGATIONS for t in rest):
+            return None
+        leftover = [t for t in rest if is_content(t) and not t.isdigit()]
+        if len(leftover) > LEFTOVER:
+            return None
+        trials = [
+            t
+            for t in self.register.trials
+            if (not status or (t.status and t.status.value == status[0]))
+            and all(town in _towns_of(t) for town in towns)
+            and all(self._in_title(term(w, self.language), t) for w in topics)
+        ]
+        if not trials or not self._years_agree(query, trials, bool(status)):
+            return None
+        return self._write(query, trials, status[0] if status else None, towns, topics, catalog, names, text_of)
+
+    def _years_agree(self, query: Query, trials: list[Trial], by_status: bool) -> bool:
+        """Every year the question names is one the fields it gathers on state."""
+        for year in query.years:
+            said = []
+            for t in trials:
+                if by_status and t.status:
+                    said += [t.status.until, t.status.citation.date]
+                said += [c.date for c in t.municipalities.citations]
+            if not any(year in s or s.endswith(f"-{year[2:]}") for s in said if s):
+                return False
+        return True
+
+    def _write(
+        self,
+        query: Query,
+        trials: list[Trial],
+        status: str | None,
+        towns: list[str],
+        topics: list[str],
+        catalog: Catalog,
+        names: dict[str, str],
+        text_of: Callable[[str], str | None],
+    ) -> Gathered | None:
+        draft = _Draft(catalog, names, text_of)
+        lead_cite = None
+        untils = {until_phrase(t.status) for t in trials if t.status and t.status.until}
+        label = ""
+        if status:
+            caption = [t.status.citation for t in trials if t.status]
+            captions = {(c.source, c.start) for c in caption}
+            label = STATUS_LABELS.get(status, status) + (f" {next(iter(untils))}" if len(untils) == 1 else "")
+            if len(captions) == 1 and not towns:
+                lead_cite = draft.cite(caption[:1])
+                if lead_cite is None:
+                    return None
+        items = []
+        for trial in trials:
+            pieces = _town_pieces(trial, towns[0]) if towns else None
+            if pieces is None:
+                cited = trial.citation if lead_cite else (trial.status.citation if trial.status else trial.citation)
+                pieces = [cited]
+            n = draft.cite(pieces)
+            if n is None:
+                return None
+            until = f" ({until_phrase(trial.status)})" if status and len(untils) > 1 and trial.status else ""
+            items.append(f"- {trial.title}{until} [{n}]")
+        heading = draft.reading(lead_cite) if lead_cite else ""
+        lead = gather_lead(len(trials), self.item_word, label, towns, topics, heading, lead_cite)
+        lines = [lead, *items]
+        for town in towns[:1]:
+            for trial, alias in _uncertain(self.register, town, trials):
+                pieces = _town_pieces(alias, town)
+                n = draft.cite(pieces) if pieces else None
+                if n is not None:
+                    lines.append(gather_uncertain(town, alias.name, trial.title, n))
+        return Gathered("\n".join(lines), draft.cited, len(trials))
+
+
+def _towns_of(trial: Trial) -> set[str]:
+    m = trial.municipalities
+    return set(m.repaired or m.value) | set(m.value)
+
+
+def _uncertain(register: Register, town: str, certain: list[Trial]) -> list[tuple[Trial, Alias]]:
+    out = []
+    for trial in register.trials:
+        for alias in trial.aliases:
+            m = alias.municipalities
+            if alias.uncertain and town in set(m.repaired or m.value) | set(m.value) and trial not in certain:
+                out.append((trial, alias))
+    return out
+
+
+def _town_pieces(holder: Trial | Alias, town: str) -> list[RegisterCitation] | None:
+    """The citation(s) of ``holder``'s municipalities cell that name ``town``: the piece
+    that holds it best, or two adjacent pieces of one source when a line break cuts it."""
+    m = holder.municipalities
+    cites: list[RegisterCitation] = m.citations
+    if not cites:
+        return None
+    i = m.repaired.index(town) if town in m.repaired else (m.value.index(town) if town in m.value else -1)
+    spellings = {skeleton(town)} | ({skeleton(m.value[i])} if 0 <= i < len(m.value) else set())
+    options: list[list[RegisterCitation]] = [[c] for c in cites]
+    options += [
+        [a, b] for a, b in itertools.pairwise(cites) if a.source == b.source and 0 < b.start - a.end <= LINE_GAP
+    ]
+    joined = {id(o): skeleton(" ".join(c.quote.replace("-\n", "") for c in o).replace("- ", "")) for o in options}
+
+    def score(option: list[RegisterCitation]) -> float:
+        text = joined[id(option)]  # a piece shorter than the name ("land") is compared whole
+        best = max((fuzz.partial_ratio if len(text) >= len(s) else fuzz.ratio)(s, text) for s in spellings)
+        return best - len(option)
+
+    return max(options, key=score)
+
+
+def load_vocabulary(path: Path) -> dict[str, list[str]]:
+    """The ``[status]`` table of the register's vocabulary file; {} without one."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        logger.warning("Registrets ordliste %s kan ikke læses: %s", path, exc)
+        return {}
+    return {str(k): [str(x) for x in v] for k, v in data.get("status", {}).items()}
+
+
+class RegisterSource:
+    """The register file as a Gatherer, read again when the file changes (ingest writes
+    it after committing the index). Thread-safe; a stat per question."""
+
+    def __init__(self, data_dir: Path, corpus_dir: Path, language: str = "danish") -> None:
+        self.path = data_dir / REGISTER_FILE
+        self.vocabulary_path = corpus_dir / VOCABULARY_FILE
+        self.language = language
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._gatherer: Gatherer | None = None
+
+    def get(self) -> Gatherer | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            if stamp != self._stamp:
+                self._stamp = stamp
+                try:
+                    register = load_register(self.path)
+                except IndexCorruptError as exc:  # a broken register must not break answering
+                    logger.warning("Forsøgsregistret kan ikke læses: %s", exc)
+                    register = None
+                self._gatherer = (
+                    Gatherer.build(register, load_vocabulary(self.vocabulary_path), self.language) if register else None
+                )
+            return self._gatherer

@@ -1,0 +1,85 @@
+"""Answers gathered from the trial register (assistant/gather.py), on a hand-made register."""
+
+from __future__ import annotations
+
+from assistant.catalog import Catalog
+from assistant.gather import Gathered, Gatherer
+from assistant.query import Query, parse
+from core.register import Alias, Municipalities, Register, RegisterCitation, Trial, TrialStatus
+
+SOURCE = "status.txt"
+TEXT = (
+    "Tabel 1\nForsøg, der forlænges\nMikrolån\tAalborg og Thisted\nPsykologhjælp\tThisted\n"
+    "Tabel 2\nForsøg, der stopper\nIværksætteri\tAalborg\nMentorregler\tRebild\n"
+)
+VOCABULARY = {"forlænget": ["forlænges"], "stopper": ["stopper"]}
+
+
+def cite(quote: str, after: str = "") -> RegisterCitation:
+    start = TEXT.index(quote, TEXT.index(after) if after else 0)
+    end = start + len(quote)
+    return RegisterCitation(source=SOURCE, title="Status", quote=quote, start=start, end=end, date="2021")
+
+
+def trial(title: str, status: str, caption: str, towns: str, alias: Alias | None = None) -> Trial:
+    return Trial(
+        title=title,
+        citation=cite(title),
+        status=TrialStatus(value=status, until="udgangen af 2022", citation=cite(caption)),  # type: ignore[arg-type]
+        municipalities=Municipalities(value=towns.replace(" og ", ", ").split(", "), citations=[cite(towns, title)]),
+        aliases=[alias] if alias else [],
+    )
+
+
+def register() -> Register:
+    uncertain = Alias(
+        name="Mentorordning",
+        source=SOURCE,
+        confidence=0.75,
+        uncertain=True,
+        municipalities=Municipalities(value=["Thisted"], citations=[cite("Thisted", "Psykologhjælp")]),
+    )
+    return Register(
+        trials=[
+            trial("Mikrolån", "forlænget", "Forsøg, der forlænges", "Aalborg og Thisted"),
+            trial("Psykologhjælp", "forlænget", "Forsøg, der forlænges", "Thisted"),
+            trial("Iværksætteri", "stopper", "Forsøg, der stopper", "Aalborg"),
+            trial("Mentorregler", "stopper", "Forsøg, der stopper", "Rebild", uncertain),
+        ]
+    )
+
+
+def ask(question: str) -> Gathered | None:
+    query: Query = parse(question, 500)
+    gatherer = Gatherer.build(register(), VOCABULARY)
+    return gatherer.gather(query, Catalog({}, {}), {}, lambda source: TEXT if source == SOURCE else None)
+
+
+def test_a_municipality_question_lists_its_trials_with_one_citation_each() -> None:
+    got = ask("Hvilke forsøg deltog Thisted i?")
+    assert got is not None and got.count == 2
+    items = [line for line in got.text.splitlines() if line.startswith("- ")]
+    assert [line.split(" [")[0] for line in items] == ["- Mikrolån", "- Psykologhjælp"]
+    assert all(line.count("[") == 1 for line in items)
+    assert "står 2 forsøg" in got.text
+    # the uncertain alias's municipality is named apart, not counted
+    assert "Mentorordning" in got.text and "ikke talt med" in got.text
+
+
+def test_a_status_count_states_the_number_with_the_list() -> None:
+    got = ask("Hvor mange forsøg stopper?")
+    assert got is not None and got.count == 2
+    assert got.text.splitlines()[0].startswith("Under »Forsøg, der stopper« [1] står 2 forsøg")
+    assert got.text.splitlines()[1:] == ["- Iværksætteri [2]", "- Mentorregler [3]"]
+
+
+def test_a_question_naming_no_facet_value_falls_through() -> None:
+    assert ask("Hvilke forsøg gav de bedste resultater?") is None
+    assert ask("Hvad er et mikrolån?") is None
+
+
+def test_every_citation_quotes_the_source_text_exactly() -> None:
+    for question in ("Hvilke forsøg deltog Aalborg i?", "Hvilke forsøg blev forlænget?"):
+        got = ask(question)
+        assert got is not None and got.citations
+        assert all(c.quote == TEXT[c.start : c.end] and c.source == SOURCE for c in got.citations)
