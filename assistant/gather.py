@@ -364,7 +364,10 @@ def _town_pieces(holder: Trial | Alias, town: str) -> list[RegisterCitation] | N
 
 
 def load_vocabulary(path: Path) -> dict[str, list[str]]:
-    """The ``[status]`` table of the register's vocabulary file; {} without one."""
+    """The ``[status]`` table of the register's vocabulary file; {} without one (a corpus
+    need not have one: then no question gathers, quietly)."""
+    if not path.is_file():
+        return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
