@@ -364,8 +364,8 @@ def update_register(settings: Settings, store: ChromaStore) -> Register | None:
     except Exception as exc:  # the register must never fail an ingest
         logger.warning("forsøgsregistret kunne ikke bygges; det gamle er bevaret: %s", exc, exc_info=True)
         return None
-    for note in register.skipped:
-        logger.warning("forsøgsregistret: %s", note)
+    for note in register.skipped:  # what it could not place: kept in the register, shown in the Forsøg tab
+        logger.info("forsøgsregistret: %s", note)
     for conflict in register.conflicts:
         logger.warning(
             "forsøgsregistret: %r har flere værdier for %s (%s)",
