@@ -157,7 +157,7 @@ def sources_html(answer: Answer | None) -> str:
     if answer is None or not answer.citations:
         return ""
     groups = [(title, [_citation(c) for c in cites]) for title, cites in _by_document(answer.citations)]
-    return _render(
+    return render_template(
         "sources.html", answered=answer.answered, label=_sources_label(answer), groups=groups, plain=plain_text(answer)
     )
 
@@ -203,7 +203,7 @@ def viewer_html(highlight: Highlight, window: int) -> str:
     if right > window:  # a very long document: show the stretch around the span
         left = max(0, min(start - window // 2, right - window))
         right = min(len(text), max(end, left + window))
-    return _render(
+    return render_template(
         "viewer.html",
         document=highlight.document,
         locator=highlight.locator,
@@ -221,12 +221,12 @@ def viewer_html(highlight: Highlight, window: int) -> str:
 def document_html(document: SourceText, window: int) -> str:
     """A whole document, to read (the first ``window`` characters of a very long one)."""
     text = _layout(document.text, 0, min(window, len(document.text)))
-    return _render("document.html", document=document, text=text, cut=len(document.text) > window)
+    return render_template("document.html", document=document, text=text, cut=len(document.text) > window)
 
 
 def message_html(message: str) -> str:
     """A Danish message in place of a document (a bad link, an unreadable file)."""
-    return _render("message.html", message=message)
+    return render_template("message.html", message=message)
 
 
 VIEWER_EMPTY = (
@@ -251,7 +251,7 @@ def documents_html(records: Iterable[DocumentRecord]) -> str:
         }
         for r in records
     ]
-    return _render("documents.html", rows=rows, headers=DOCUMENT_HEADERS)
+    return render_template("documents.html", rows=rows, headers=DOCUMENT_HEADERS)
 
 
 def _pages(record: DocumentRecord) -> str:
@@ -272,7 +272,7 @@ def status_html(status: Status, ready: bool, stale: list[str]) -> str:
     failed = ""
     if status.phase == "failed":
         failed = "Indekset kunne ikke opdateres" if ready else "Indekset kunne ikke bygges"
-    return _render(
+    return render_template(
         "status.html",
         busy=busy,
         total=status.total,
@@ -287,7 +287,7 @@ def status_html(status: Status, ready: bool, stale: list[str]) -> str:
 
 def login_html(title: str, message: str = "", next_path: str = "/", failed: bool = False) -> str:
     """The login page (a plain form, no scripts): shown when ASSISTANT_AUTH_FILE is set."""
-    return _render("login.html", title=title, message=message, next_path=next_path, failed=failed)
+    return render_template("login.html", title=title, message=message, next_path=next_path, failed=failed)
 
 
 _TEMPLATES = Environment(
@@ -300,5 +300,6 @@ _TEMPLATES = Environment(
 _TEMPLATES.globals["ocr_note"] = OCR_NOTE
 
 
-def _render(name: str, **values: object) -> str:
+def render_template(name: str, **values: object) -> str:
+    """A template of ui/templates/, autoescaped: every value shows as text."""
     return _TEMPLATES.get_template(name).render(**values).strip()

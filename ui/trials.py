@@ -24,13 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from core.errors import AssistantError
 from core.register import REGISTER_FILE, STATUSES, Register, RegisterCitation, Trial, load_register
 from core.textnorm import display
 from ui.documents import link, public_text
 from ui.remedies import explain
+from ui.render import render_template
 from ui.startup import IndexService
 
 logger = logging.getLogger(__name__)
@@ -73,14 +72,6 @@ VIEWER_HINT = (
     "markeret i dokumentet.</p></div>"
 )
 EXPORT_NAME = "forsoegsregister"  # the downloaded files' name (ASCII: safe in every browser and file system)
-
-_TEMPLATES = Environment(
-    loader=PackageLoader("ui", "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    undefined=StrictUndefined,
-)
 
 
 def _same(a: str, b: str) -> bool:
@@ -176,7 +167,7 @@ def trials_html(register: Register | None, busy: bool = False) -> str:
 
 
 def _render(**values: object) -> str:
-    return _TEMPLATES.get_template("trials.html").render(**values).strip()
+    return render_template("trials.html", **values)
 
 
 # --- Export -----------------------------------------------------------------------------
