@@ -118,6 +118,7 @@ class Trial(BaseModel):
 
 class Register(BaseModel):
     version: int = 1
+    basis: str = Field("", description="Fingerprint of what it was built from (ingest rebuilds it when this changes).")
     trials: list[Trial] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="Danish notes on structure that was not read.")

@@ -16,16 +16,22 @@ and the old register stays.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from core import ocr as core_ocr
+from core import reading as core_reading
+from core import register as register_schema
 from core.config import Settings
 from core.corpus import corpus_name
-from core.errors import CorpusError
+from core.errors import CorpusError, IndexCorruptError
 from core.ocr import Lexicon, OcrRepairer
 from core.reading import reading
 from core.register import (
@@ -38,10 +44,12 @@ from core.register import (
     RegisterCitation,
     Trial,
     TrialStatus,
+    load_register,
     save_register,
 )
 from core.store import ChromaStore
 from core.textnorm import display, fold, join_hyphen_breaks
+from ingest import register_read
 from ingest.manifest import corpus_files, load_manifest, meta_for
 from ingest.parse import read_source
 from ingest.register_read import Mention, Theme, Vocabulary, load_vocabulary, name_text, read
@@ -353,14 +361,38 @@ def repairer_for(documents: list[DocumentText]) -> OcrRepairer | None:
     return OcrRepairer(Lexicon(d.text for d in documents if not d.ocr))
 
 
+def _basis(settings: Settings, store: ChromaStore) -> str:
+    """What the register is derived from: every indexed document's version and manifest
+    facts, the vocabulary file, the corpus folder (sources are named relative to it) and
+    the code that reads them. Equal bases give equal registers."""
+    digest = hashlib.sha256(str(settings.corpus_dir.resolve()).encode())
+    for source, r in sorted(store.documents().items()):
+        digest.update(repr((source, r.doc_hash, r.revision, r.title, r.date, r.ocr)).encode())
+    vocabulary = settings.corpus_dir / VOCABULARY_FILE
+    digest.update(vocabulary.read_bytes() if vocabulary.is_file() else b"")
+    for module in (register_schema, register_read, sys.modules[__name__], core_reading, core_ocr):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()
+
+
 def update_register(settings: Settings, store: ChromaStore) -> Register | None:
-    """Build the register from the indexed texts and save it as data_dir/register.json.
-    Never raises: the register is derived, and an ingest does not fail because of it."""
+    """Build the register from the indexed texts and save it as data_dir/register.json,
+    unless the saved one was built from the same documents, vocabulary and code (an
+    unchanged re-ingest reads no document text for it). Never raises: the register is
+    derived, and an ingest does not fail because of it."""
+    path = settings.data_dir / REGISTER_FILE
     try:
+        basis = _basis(settings, store)
+        try:
+            old = load_register(path)
+        except IndexCorruptError:  # unreadable: build it anew
+            old = None
+        if old is not None and old.basis == basis:
+            return old
         documents = store_documents(settings, store)
         vocab = load_vocabulary(settings.corpus_dir / VOCABULARY_FILE)
-        register = build_register(documents, vocab, repairer_for(documents))
-        save_register(settings.data_dir / REGISTER_FILE, register)
+        register = build_register(documents, vocab, repairer_for(documents)).model_copy(update={"basis": basis})
+        save_register(path, register)
     except Exception as exc:  # the register must never fail an ingest
         logger.warning("forsøgsregistret kunne ikke bygges; det gamle er bevaret: %s", exc, exc_info=True)
         return None

@@ -226,3 +226,25 @@ def test_a_slide_of_conclusions_goes_to_the_trials_its_heading_names() -> None:
     assert meetings.conclusions[1].subject == "Færre møder – i jobcentret og kantinen"
     assert meetings.conclusions[1].citation.date == "2020"
     assert _verbatim(register, {d.source: d.text for d in docs}) == []
+
+
+def test_an_unchanged_reingest_keeps_the_register_and_a_new_vocabulary_rebuilds_it(
+    tiny_settings,
+    fake_embed,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import ingest.register as register_module
+    from ingest.pipeline import run_ingest
+
+    builds: list[int] = []
+    real = register_module.build_register
+    monkeypatch.setattr(register_module, "build_register", lambda *a, **k: builds.append(1) or real(*a, **k))
+    run_ingest(tiny_settings, fake_embed)
+    saved = load_register(tiny_settings.data_dir / "register.json")
+    assert saved is not None and saved.basis and len(builds) == 1
+    run_ingest(tiny_settings, fake_embed)  # nothing changed: no document is read for it again
+    assert len(builds) == 1
+    (tiny_settings.corpus_dir / "register.toml").write_text('[status]\nstopper = ["stopper"]\n', encoding="utf-8")
+    run_ingest(tiny_settings, fake_embed)
+    rebuilt = load_register(tiny_settings.data_dir / "register.json")
+    assert len(builds) == 2 and rebuilt is not None and rebuilt.basis != saved.basis
