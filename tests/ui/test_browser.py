@@ -206,9 +206,13 @@ def test_a_three_turn_conversation_reads_each_follow_up_about_the_right_trial(br
     assert "Læst i sammenhæng med samtalen" in third and "psykologbehandling" in third.lower()
     assert "sykolog" in page.locator("#sources").inner_text()
     # the chat shows the start of the newest answer: its question is in sight in the chat box
-    assert page.locator('#chat [data-testid="user"]').last.evaluate(
-        "m => { const r = m.getBoundingClientRect(), box = document.querySelector('#chat').getBoundingClientRect();"
-        " return r.top >= box.top - 1 && r.top < box.bottom; }"
+    # (the page scrolls it there just after the answer renders: wait for that, up to 5 s)
+    page.wait_for_function(
+        "() => { const users = document.querySelectorAll('#chat [data-testid=\"user\"]');"
+        " const r = users[users.length - 1].getBoundingClientRect(),"
+        " box = document.querySelector('#chat').getBoundingClientRect();"
+        " return r.top >= box.top - 1 && r.top < box.bottom; }",
+        timeout=5_000,
     )
     page.screenshot(path=SHOTS / "conversation.png", full_page=True)
     page.get_by_role("button", name="Ny samtale").click()

@@ -24,7 +24,9 @@ const showNewest = () => {
   if (!box || box === document.body) return;
   box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;  // below the chat's floating label
 };
-watch('value', () => setTimeout(showNewest, 60));
+// The chat may render its new messages after the sources: show the newest once more
+// a moment later.
+watch('value', () => { setTimeout(showNewest, 60); setTimeout(showNewest, 400); });
 // A number [n] in an answer in the chat is a link to its span too: a plain click shows it
 // in the viewer (the link stays the span's address for a new tab).
 document.addEventListener('click', (event) => {
