@@ -29,19 +29,27 @@ import logging
 import threading
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
 from assistant.catalog import Catalog
-from assistant.messages import gather_lead, gather_uncertain
-from assistant.query import Query
+from assistant.messages import (
+    danish_number,
+    dated_line,
+    gather_lead,
+    gather_uncertain,
+    over_time_lead,
+    set_note,
+)
+from assistant.query import CAUSAL, Query
 from assistant.schema import Citation, Repair
 from assistant.trials import STATUS_LABELS, until_phrase
+from core.dates import find_dates
 from core.errors import IndexCorruptError
 from core.reading import reading
-from core.register import REGISTER_FILE, Alias, Register, RegisterCitation, Trial, load_register
+from core.register import REGISTER_FILE, Alias, Register, RegisterCitation, Trial, date_key, load_register
 from core.textnorm import fold, is_content, term, words
 from core.textnorm import skeleton as _skeleton
 
@@ -67,6 +75,10 @@ LINE_GAP = 2
 # Negations: a left-over one turns a facet around ("ikke forlænget"), so the register's
 # list would answer the opposite question. Language, not corpus.
 NEGATIONS = frozenset({"ikke", "ej", "aldrig", "not", "never", "no"})
+# A reason is read up to the sentence that states the cause, at most this many sentences
+# (the decision's grounds open with what was found, then say why: "Der er i dag mulighed
+# for …. Dermed …. På den baggrund er det besluttet …").
+REASON_SENTENCES = 3
 
 
 @dataclass
@@ -147,9 +159,16 @@ class Gatherer:
     status_phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     item_stems: frozenset[str] = frozenset()
     item_word: str = ""
+    end_stems: frozenset[str] = frozenset()
 
     @classmethod
-    def build(cls, register: Register, status_vocabulary: dict[str, list[str]], language: str = "danish") -> Gatherer:
+    def build(
+        cls,
+        register: Register,
+        status_vocabulary: dict[str, list[str]],
+        language: str = "danish",
+        ends: list[str] | None = None,
+    ) -> Gatherer:
         phrases: dict[str, list[tuple[str, ...]]] = {}
         captions: dict[tuple[str, int], str] = {}
         for trial in register.trials:
@@ -172,7 +191,8 @@ class Gatherer:
                 shown.setdefault(stem, w)
         shared = {s for s, n in counts.items() if 2 * n >= len(captions) and s not in status_words}
         word = shown[max(shared, key=lambda s: counts[s])] if shared else ""
-        return cls(register, language, phrases, frozenset(shared), word)
+        end_stems = frozenset(term(w, language) for e in ends or [] for w in words(e))
+        return cls(register, language, phrases, frozenset(shared), word, end_stems)
 
     # -- facets --------------------------------------------------------------------------
     def _asks_for_items(self, query: Query) -> bool:
@@ -238,6 +258,9 @@ class Gatherer:
         self, query: Query, catalog: Catalog, names: dict[str, str], text_of: Callable[[str], str | None]
     ) -> Gathered | None:
         """The register's answer to ``query``, or None when it does not gather."""
+        dated = self.over_time(query, catalog, names, text_of)
+        if dated is not None:
+            return dated
         if not self._asks_for_items(query):
             return None
         tokens = list(dict.fromkeys(words(query.text)))
@@ -265,7 +288,110 @@ class Gatherer:
         ]
         if not trials or not self._years_agree(query, trials, bool(status)):
             return None
-        return self._write(query, trials, status[0] if status else None, towns, topics, catalog, names, text_of)
+        return self._write(
+            query, trials, status[0] if status else None, towns, topics, catalog, names, text_of, "why" in query.kinds
+        )
+
+    # -- time ----------------------------------------------------------------------------
+    def over_time(
+        self, query: Query, catalog: Catalog, names: dict[str, str], text_of: Callable[[str], str | None]
+    ) -> Gathered | None:
+        """A question about until when the trials (or one trial) have a status, or when
+        they end ("Til hvornår blev forsøgene forlænget?", "Er forsøget med mikrolån
+        forlænget til 2022 eller til 2023?"), answered from the register's dated values:
+        the trials' "until" fields and the statements about the trials as a set, newest
+        document first. When documents of different dates give different values, the
+        first line says so and names each with its date; the values are compared as dates
+        (core.dates), never by which documents they come from."""
+        if not (query.kind == "date" or (query.kind == "fact" and query.years)):
+            return None
+        tokens = list(dict.fromkeys(words(query.text)))
+        token_stems = {t: term(t, self.language) for t in tokens}
+        if not any(self._is_item(stem) for g in query.groups for stem in g.stems):
+            return None
+        stems = set(token_stems.values()) | {s for g in query.groups for s in g.stems}
+        status = self._status(stems)
+        ends = {t for t, stem in token_stems.items() if stem in self.end_stems}
+        if status is None and not ends:
+            return None
+        consumed = set(self.item_stems) | (status[1] if status else set())
+        known = {g.word: g.stems for g in query.groups}
+        rest = [
+            t
+            for t, stem in token_stems.items()
+            if t not in ends and not ({stem} | known.get(t, set())) & consumed and not t.isdigit()
+        ]
+        # "psykologforsøget": the item word with a topic before it
+        rest = [self._before_item(t) if self._is_item(token_stems[t]) else t for t in rest]
+        rest = [t for t in rest if t]
+        topics, used = self._topic(rest)
+        rest = [t for t in rest if t not in used]
+        if any(t in NEGATIONS for t in rest) or len([t for t in rest if is_content(t)]) > LEFTOVER:
+            return None
+        # "when do they end" asks for every end a document gives (a stop, an extension's end)
+        predicates = {*self.status_phrases, "ends"} if ends or status is None else {status[0]}
+        trials = [t for t in self.register.trials if all(self._in_title(term(w, self.language), t) for w in topics)]
+        if topics and len(trials) != 1:
+            return None  # a time question about one trial names it; several would be a list
+        said = _dated_values(self.register, trials, predicates, bool(topics))
+        if not said or (
+            query.years and not any(v.key.startswith(f"dato{y}") or y in v.value for y in query.years for v in said)
+        ):
+            return None
+        return self._write_dated(said, trials[0] if topics else None, catalog, names, text_of)
+
+    def _before_item(self, token: str) -> str:
+        """What a compound puts before the item word ("psykolog" in "psykologforsøget");
+        "" when that is too short to name anything."""
+        stemmed = term(token, self.language)
+        for stem in self.item_stems:
+            at = stemmed.rfind(stem)
+            if at >= TOPIC_PREFIX:
+                return stemmed[:at]
+        return ""
+
+    def _is_item(self, stem: str) -> bool:
+        return any(stem == s or (stem.endswith(s) and len(stem) > len(s) + 2) for s in self.item_stems)
+
+    def _write_dated(
+        self,
+        said: list[_Dated],
+        trial: Trial | None,
+        catalog: Catalog,
+        names: dict[str, str],
+        text_of: Callable[[str], str | None],
+    ) -> Gathered | None:
+        draft = _Draft(catalog, names, text_of)
+        lines = []
+        for value in said:
+            n = draft.cite([value.citation])
+            if n is None:
+                return None
+            if value.text:  # a statement about the trials as a set: its sentence
+                text = draft.reading(n) + (f" {set_note(self.item_word)}" if trial is not None else "")
+            else:
+                who = trial.title if trial is not None else f"{danish_number(value.count)} {self.item_word}"
+                text = f"{who} {STATUS_LABELS.get(value.predicate, value.predicate)} {value.phrase}"
+            lines.append(dated_line(value.title or draft.cited[n - 1].title, value.date, text, n))
+        # Documents of different dates disagree when, for one predicate (an extension, a
+        # stop, an end), they give different values: then the lead names each, newest first.
+        disagree = {
+            p
+            for p in {v.predicate for v in said}
+            if len({v.key for v in said if v.predicate == p}) > 1
+            and len({v.date for v in said if v.predicate == p}) > 1
+        }
+        lead = ""
+        if disagree:
+            shown: dict[tuple[str, str], _Dated] = {}
+            for v in said:
+                if v.predicate in disagree:
+                    shown.setdefault((v.citation.source, v.key), v)
+            lead = over_time_lead([(draft_title(draft, v), v.date, v.phrase) for v in shown.values()])
+        elif trial is not None:
+            lead = f"Om {trial.title}:"
+        text = "\n".join([lead, *lines] if lead else lines)
+        return Gathered(text, draft.cited, len(said))
 
     def _years_agree(self, query: Query, trials: list[Trial], by_status: bool) -> bool:
         """Every year the question names is one the fields it gathers on state."""
@@ -289,6 +415,7 @@ class Gatherer:
         catalog: Catalog,
         names: dict[str, str],
         text_of: Callable[[str], str | None],
+        why: bool = False,
     ) -> Gathered | None:
         draft = _Draft(catalog, names, text_of)
         lead_cite = None
@@ -312,7 +439,12 @@ class Gatherer:
             if n is None:
                 return None
             until = f" ({until_phrase(trial.status)})" if status and len(untils) > 1 and trial.status else ""
-            items.append(f"- {trial.title}{until} [{n}]")
+            reason = ""
+            if why and trial.reasons:
+                piece = _reason_piece(trial.reasons[0].citation, catalog, names)
+                m = draft.cite([piece])
+                reason = f": {draft.reading(m)} [{m}]" if m is not None else ""
+            items.append(f"- {trial.title}{until} [{n}]{reason}")
         heading = draft.reading(lead_cite) if lead_cite else ""
         lead = gather_lead(len(trials), self.item_word, label, towns, topics, heading, lead_cite)
         lines = [lead, *items]
@@ -323,6 +455,93 @@ class Gatherer:
                 if n is not None:
                     lines.append(gather_uncertain(town, alias.name, trial.title, n))
         return Gathered("\n".join(lines), draft.cited, len(trials))
+
+
+@dataclass(frozen=True)
+class _Dated:
+    """One dated value: what happens (``predicate``), the phrase, where it is said."""
+
+    predicate: str
+    value: str  # the "until" as extracted ("udgangen af 2022")
+    phrase: str  # as it reads after the status ("til udgangen af 2022")
+    key: str  # the value as a date token (core.dates), or its folded text
+    citation: RegisterCitation
+    date: str
+    title: str = ""
+    text: str = ""  # a set statement's sentence (empty for a trial's field)
+    count: int = 1
+
+
+def _value_key(value: str) -> str:
+    found = find_dates(value)
+    return found[0].tokens[0] if found else fold(value)
+
+
+def _dated_values(register: Register, trials: list[Trial], predicates: set[str], one: bool) -> list[_Dated]:
+    """The dated values of ``predicates``: each "until" the trials' statuses give (one
+    entry per value and document, counting its trials), and every statement about the
+    trials as a set; newest document first, then the trials' fields before statements."""
+    grouped: dict[tuple[str, str], _Dated] = {}
+    for trial in trials:
+        status = trial.status
+        if status is None or status.value not in predicates or not status.until or status.until_citation is None:
+            continue
+        cite = status.until_citation
+        key = (_value_key(status.until), cite.source)
+        if key in grouped:
+            grouped[key] = replace(grouped[key], count=grouped[key].count + 1)
+        else:
+            grouped[key] = _Dated(status.value, status.until, until_phrase(status), key[0], cite, cite.date, cite.title)
+    out = list(grouped.values())
+    for statement in register.statements:
+        if statement.predicate in predicates:
+            cite = statement.citation
+            out.append(
+                _Dated(
+                    statement.predicate,
+                    statement.until,
+                    statement.until_phrase or statement.until,
+                    _value_key(statement.until),
+                    cite,
+                    cite.date,
+                    cite.title,
+                    statement.text or cite.quote,
+                )
+            )
+    out.sort(key=lambda v: (date_key(v.date), not v.text), reverse=True)
+    return out
+
+
+def draft_title(draft: _Draft, value: _Dated) -> str:
+    return value.title or value.citation.source
+
+
+def _reason_piece(paragraph: RegisterCitation, catalog: Catalog, names: dict[str, str]) -> RegisterCitation:
+    """What of a reason paragraph answers "why": its sentences (as the index splits them)
+    from the first up to the first that states a cause ("Grundet …", "Det skyldes, at …"),
+    at most ``REASON_SENTENCES``; the first sentence when none does; the paragraph when
+    the index holds no sentence of it."""
+    source = names.get(paragraph.source, paragraph.source)
+    inside = sorted(
+        {
+            (span.start, span.end)
+            for p in catalog.passages.values()
+            if p.meta.source == source
+            for span in p.spans
+            if paragraph.start <= span.start and span.end <= paragraph.end and span.kind != "title"
+        }
+    )
+    if not inside:
+        return paragraph
+    chosen = inside[:1]
+    for k, (a, b) in enumerate(inside[:REASON_SENTENCES]):
+        if CAUSAL.search(paragraph.quote[a - paragraph.start : b - paragraph.start]):
+            chosen = inside[: k + 1]
+            break
+    start, end = chosen[0][0], chosen[-1][1]
+    return paragraph.model_copy(
+        update={"start": start, "end": end, "quote": paragraph.quote[start - paragraph.start : end - paragraph.start]}
+    )
 
 
 def _towns_of(trial: Trial) -> set[str]:
@@ -363,17 +582,18 @@ def _town_pieces(holder: Trial | Alias, town: str) -> list[RegisterCitation] | N
     return max(options, key=score)
 
 
-def load_vocabulary(path: Path) -> dict[str, list[str]]:
-    """The ``[status]`` table of the register's vocabulary file; {} without one (a corpus
-    need not have one: then no question gathers, quietly)."""
+def load_vocabulary(path: Path) -> tuple[dict[str, list[str]], list[str]]:
+    """The ``[status]`` table of the register's vocabulary file and its ``until.ends``
+    words; empty without one (a corpus need not have one: then no question gathers, quietly)."""
     if not path.is_file():
-        return {}
+        return {}, []
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         logger.warning("Registrets ordliste %s kan ikke læses: %s", path, exc)
-        return {}
-    return {str(k): [str(x) for x in v] for k, v in data.get("status", {}).items()}
+        return {}, []
+    status = {str(k): [str(x) for x in v] for k, v in data.get("status", {}).items()}
+    return status, [str(x) for x in data.get("until", {}).get("ends", [])]
 
 
 class RegisterSource:
@@ -402,7 +622,6 @@ class RegisterSource:
                 except IndexCorruptError as exc:  # a broken register must not break answering
                     logger.warning("Forsøgsregistret kan ikke læses: %s", exc)
                     register = None
-                self._gatherer = (
-                    Gatherer.build(register, load_vocabulary(self.vocabulary_path), self.language) if register else None
-                )
+                status, ends = load_vocabulary(self.vocabulary_path)
+                self._gatherer = Gatherer.build(register, status, self.language, ends) if register else None
             return self._gatherer

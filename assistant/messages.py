@@ -4,6 +4,7 @@ and the error for a filter that names unknown documents."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 SHOWN_NAMES = 3  # unknown names quoted back in an error message; the rest are counted
@@ -26,6 +27,15 @@ def scope_notice(titles: Sequence[str], total: int) -> str:
     shown = ", ".join(quoted(title) for title in titles[:SHOWN_NAMES])
     more = f" og {danish_number(len(titles) - SHOWN_NAMES)} andre" if len(titles) > SHOWN_NAMES else ""
     return f"Svaret bygger kun på {danish_number(len(titles))} af {danish_number(total)} dokumenter: {shown}{more}."
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def danish_date(value: str) -> str:
+    """An ISO date as Danes write it (2021-08-26 → 26-08-2021); a year or period as it is."""
+    match = _ISO_DATE.fullmatch(value.strip())
+    return f"{match[3]}-{match[2]}-{match[1]}" if match else value.strip()
 
 
 def danish_number(n: int) -> str:
@@ -91,3 +101,29 @@ def gather_uncertain(town: str, name: str, title: str, cited: int) -> str:
 
 def _joined(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} og {parts[-1]}"
+
+
+def over_time_lead(said: Sequence[tuple[str, str, str]]) -> str:
+    """The first line of an answer whose dated sources state different values, newest
+    first: "Dokumenterne siger forskelligt over tid. Nyeste først: »A« (2022) siger frem
+    til udgangen af 2023; »B« (2021) siger til udgangen af 2022." ``said``: (title, date,
+    value) newest first."""
+    by_document: dict[tuple[str, str], list[str]] = {}
+    for title, date, value in said:
+        by_document.setdefault((title, date), []).append(value)
+    parts = [
+        f"{quoted(title)}{f' ({danish_date(date)})' if date else ''} siger {_joined(values)}"
+        for (title, date), values in by_document.items()
+    ]
+    return "Dokumenterne siger forskelligt over tid. Nyeste først: " + "; ".join(parts) + "."
+
+
+def dated_line(title: str, date: str, text: str, cited: int) -> str:
+    """One dated source's statement in such an answer."""
+    when = f" ({danish_date(date)})" if date else ""
+    return f"- {quoted(title)}{when}: {text} [{cited}]"
+
+
+def set_note(item: str) -> str:
+    """After a statement about the items as a set, in an answer about one of them."""
+    return f"(siger det om flere {item} på én gang og nævner ikke dette ved navn)"

@@ -83,6 +83,11 @@ _UNITS = (
     ("percent", re.compile(r"\b(\w*procent\w*|pct|percent\w*|rate)\b|%")),
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Words that state a cause in a document's sentence (Danish and English): where a reason
+# for a decision is said ("Grundet spinkelt datagrundlag …", "Det skyldes, at …").
+CAUSAL = re.compile(
+    r"\b(fordi|da|derfor|grundet|skyldes|årsag\w*|idet|baggrund|eftersom|henblik|since|because|due)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,9 @@ class Query:
     # Units the answer must carry ("money", "percent") and the years the question names.
     units: frozenset[str] = frozenset()
     years: tuple[str, ...] = ()
+    # Every kind of answer the question asks for: "Hvilke forsøg stopper, og hvorfor?" is a
+    # list (its ``kind``) and a reason.
+    kinds: frozenset[str] = frozenset()
 
 
 def validate(question: str, max_chars: int) -> str:
@@ -150,7 +158,8 @@ def parse(question: str, max_chars: int, language: str = "danish", lexicon: Lexi
     tokens = words(undated)
     english = _is_english(tokens)
     lowered = " ".join(words(text))
-    kind = next((name for name, pattern in _KINDS if pattern.search(lowered)), "fact")
+    kinds = frozenset(name for name, pattern in _KINDS if pattern.search(lowered))
+    kind = next((name for name, _ in _KINDS if name in kinds), "fact")
     lexicon = lexicon or Lexicon()
 
     groups: list[TermGroup] = []
@@ -167,7 +176,7 @@ def parse(question: str, max_chars: int, language: str = "danish", lexicon: Lexi
     lexical = " ".join([search_text(text), *extra])
     units = frozenset(name for name, pattern in _UNITS if pattern.search(text.lower()))
     years = tuple(dict.fromkeys(_YEAR.findall(text)))
-    return Query(text, dense, lexical, tuple(groups), kind, english, _head(undated, groups), units, years)
+    return Query(text, dense, lexical, tuple(groups), kind, english, _head(undated, groups), units, years, kinds)
 
 
 def _head(text: str, groups: list[TermGroup]) -> frozenset[str]:

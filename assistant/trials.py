@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.config import Settings
 from core.errors import IndexNotBuiltError
-from core.register import REGISTER_FILE, Register, RegisterCitation, TrialStatus, load_register
+from core.register import REGISTER_FILE, Register, RegisterCitation, TrialStatus, date_key, load_register
 
 __all__ = [
     "NO_REGISTER",
@@ -47,7 +47,7 @@ def format_register(register: Register) -> str:
         return "Forsøgsregistret er tomt: ingen tabel eller liste i dokumenterne nævner forsøg."
     lines = [f"Forsøgsregister ({len(register.trials)} forsøg)", ""]
     for trial in register.trials:
-        status = STATUS_LABELS.get(trial.status.value, trial.status.value) if trial.status else "ukendt status"
+        status = STATUS_LABELS.get(trial.status.value, trial.status.value) if trial.status else "status ikke angivet"
         until = f" {until_phrase(trial.status)}" if trial.status and trial.status.until else ""
         towns = trial.municipalities.repaired or trial.municipalities.value
         where = f" – kommuner: {', '.join(towns)}" if towns else ""
@@ -57,6 +57,8 @@ def format_register(register: Register) -> str:
         for conclusion in trial.conclusions:
             about = f" (om {conclusion.subject})" if conclusion.subject else ""
             lines.append(f"  konklusion ({_dated(conclusion.citation)}){about}: {conclusion.text}")
+        for reason in trial.reasons:
+            lines.append(f"  begrundelse ({_dated(reason.citation)}): {reason.text}")
         for alias in trial.aliases:
             mark = " (usikker)" if alias.uncertain else ""
             lines.append(f"  også kaldt: {alias.name!r} i {alias.source} (lighed {alias.confidence:.2f}){mark}")
@@ -66,7 +68,12 @@ def format_register(register: Register) -> str:
             if alias.conclusions:
                 lines.append(f"    {len(alias.conclusions)} konklusion(er) under dette navn{mark}")
     counts = register.counts()
-    lines += ["", "I alt: " + ", ".join(f"{STATUS_LABELS[k]} {counts[k]}" for k in STATUS_LABELS)]
+    total = [f"{STATUS_LABELS[k]} {counts[k]}" for k in STATUS_LABELS]
+    lines += ["", "I alt: " + ", ".join(total + ([f"status ikke angivet {counts['']}"] if counts.get("") else []))]
+    if register.statements:
+        lines += ["", "Om forsøgene samlet (nyeste først):"]
+        for st in sorted(register.statements, key=lambda st: date_key(st.citation.date), reverse=True):
+            lines.append(f"  {_dated(st.citation)}: {st.text or st.citation.quote}")
     for conflict in register.conflicts:
         where = "; ".join(f"{_dated(c)}: {c.quote!r}" for c in conflict.citations)
         field = FIELD_LABELS.get(conflict.field, conflict.field)

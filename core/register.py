@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -26,9 +27,11 @@ __all__ = [
     "Municipalities",
     "Register",
     "RegisterCitation",
+    "Statement",
     "Status",
     "Trial",
     "TrialStatus",
+    "date_key",
     "load_register",
     "save_register",
 ]
@@ -93,6 +96,19 @@ class Conflict(BaseModel):
     dates: list[str] = Field(default_factory=list)
 
 
+class Statement(BaseModel):
+    """A dated statement about the trials as a set, outside any trial's row or slide
+    ("en række af forsøgene er blevet forlænget … frem til udgangen af 2023"): what happens
+    (a status, or "ends"), until when, the sentence (``citation``) and the value in it."""
+
+    predicate: str
+    until: str
+    until_phrase: str = ""
+    text: str = Field("", description="The sentence for reading (core.reading of the quote).")
+    citation: RegisterCitation
+    until_citation: RegisterCitation
+
+
 class Alias(BaseModel):
     """Another name the trial goes by, linked by title similarity (0..1). An uncertain
     link is kept apart from the certain ones, never merged silently."""
@@ -113,6 +129,9 @@ class Trial(BaseModel):
     status: TrialStatus | None = None
     municipalities: Municipalities = Field(default_factory=Municipalities)
     conclusions: list[Conclusion] = Field(default_factory=list)
+    reasons: list[Conclusion] = Field(
+        default_factory=list, description="The decision's grounds for the status, each a paragraph of its reason cell."
+    )
     conflicts: list[Conflict] = Field(default_factory=list)
 
 
@@ -121,6 +140,7 @@ class Register(BaseModel):
     basis: str = Field("", description="Fingerprint of what it was built from (ingest rebuilds it when this changes).")
     trials: list[Trial] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="Danish notes on structure that was not read.")
 
     def counts(self) -> dict[str, int]:
@@ -129,6 +149,13 @@ class Register(BaseModel):
         for trial in self.trials:
             out[trial.status.value if trial.status else ""] += 1
         return out
+
+
+def date_key(date: str) -> tuple[int, ...]:
+    """A document date for sorting: "2021-08-26" -> (2021, 8, 26); a date given less
+    precisely sorts before the dates within it ("2021" before "2021-08-26")."""
+    parts = [int(x) for x in re.findall(r"\d+", date)][:3]
+    return tuple(parts + [0] * (3 - len(parts)))
 
 
 def save_register(path: Path, register: Register) -> None:

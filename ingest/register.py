@@ -42,14 +42,16 @@ from core.register import (
     Municipalities,
     Register,
     RegisterCitation,
+    Statement,
     Trial,
     TrialStatus,
+    date_key,
     load_register,
     save_register,
 )
 from core.store import ChromaStore
 from core.textnorm import display, fold, join_hyphen_breaks
-from ingest import register_read
+from ingest import register_read, segment
 from ingest.manifest import corpus_files, load_manifest, meta_for
 from ingest.parse import read_source
 from ingest.register_read import Mention, Theme, Vocabulary, load_vocabulary, name_text, read
@@ -97,6 +99,7 @@ def build_register(
     for doc in documents:
         reading_ = read(doc.text, vocab)
         register.skipped.extend(f"{doc.source}: {note}" for note in reading_.skipped)
+        register.statements.extend(_statements(doc, reading_.units, vocab, repairer if doc.ocr else None))
         found.extend((doc, m) for m in reading_.mentions)
         themes.extend((doc, t) for t in reading_.themes)
     found.sort(key=lambda pair: _KIND_ORDER[pair[1].kind])  # stable: document order within a kind
@@ -127,14 +130,44 @@ def build_register(
             )
             _add_read(alias.municipalities, alias.conclusions, doc, mention, fix)  # kept apart
             best.trial.aliases.append(alias)
-        elif mention.kind != "scan":
+        else:  # a name like no title: a trial of its own (a scan's row, a list's item), without a status
             trials.append(_new(register, doc, mention, name, vocab, fix))
-        else:
-            register.skipped.append(f"{doc.source}: navnet {name!r} ligner ingen forsøgstitel")
     for doc, theme in themes:
         _add_theme(register, trials, doc, theme, themes)
     register.trials = [t.trial for t in trials]
     return register
+
+
+def _statements(
+    doc: DocumentText, units: list[tuple[int, int]], vocab: Vocabulary, fix: OcrRepairer | None
+) -> list[Statement]:
+    """The document's dated statements about the trials as a set: each sentence outside
+    the regions read as trials (``units``) with an "until" and a status phrase or an
+    "ends" word before it (read in the sentence's reading form: a scan's "forlenget" is
+    "forlænget")."""
+    out = []
+    for start, end in segment.sentence_spans(doc.text, 0, len(doc.text)):
+        if any(a < end and start < b for a, b in units):  # also a line wrapped onto a caption
+            continue
+        value = vocab.until_in(doc.text, start, end)
+        if value is None:
+            continue
+        said = reading(doc.text[value[0] : value[1]], fix).text
+        before = reading(doc.text[start : value[0]], fix).text
+        predicate = vocab.predicate_before(before, 0, (len(before), len(before)))
+        if predicate is None:
+            continue
+        out.append(
+            Statement(
+                predicate=predicate,
+                until=display(said).lower(),
+                until_phrase=vocab.until_phrase(doc.text, value, predicate),
+                text=reading(doc.text[start:end], fix).text,
+                citation=_cite(doc, (start, end)),
+                until_citation=_cite(doc, value),
+            )
+        )
+    return out
 
 
 def _best(trials: list[_Trial], names: list[str]) -> tuple[_Trial | None, float, float]:
@@ -193,15 +226,9 @@ def _merge(
     if mention.status and trial.status and mention.status != trial.status.value and mention.status_span:
         _conflict(register, trial, "status", (trial.status.value, trial.status.citation))
         _conflict_add(register, trial, (mention.status, _cite(doc, mention.status_span, mention.locator)))
-        _add_read(trial.municipalities, trial.conclusions, doc, mention, fix)
+        _add_read(trial.municipalities, trial.conclusions, doc, mention, fix, trial.reasons)
         return
     _add_fields(entry, doc, mention, vocab, fix)
-
-
-def _date_key(date: str) -> tuple[int, ...]:
-    """ "2021-08-26" -> (2021, 8, 26); a date given less precisely sorts first ("2021")."""
-    parts = [int(x) for x in re.findall(r"\d+", date)][:3]
-    return tuple(parts + [0] * (3 - len(parts)))
 
 
 def _conflict(register: Register, trial: Trial, field_: str, first: tuple[str, RegisterCitation]) -> None:
@@ -214,7 +241,7 @@ def _conflict_add(register: Register, trial: Trial, other: tuple[str, RegisterCi
     """The other reading joins the trial's last conflict; its readings sorted newest first."""
     conflict = trial.conflicts[-1]
     pairs = [*zip(conflict.values, conflict.citations, strict=True), other]
-    pairs.sort(key=lambda pair: _date_key(pair[1].date), reverse=True)  # stable for equal dates
+    pairs.sort(key=lambda pair: date_key(pair[1].date), reverse=True)  # stable for equal dates
     conflict.values = [v for v, _ in pairs]
     conflict.citations = [c for _, c in pairs]
     conflict.dates = [c.date for _, c in pairs]
@@ -237,7 +264,7 @@ def _add_fields(entry: _Trial, doc: DocumentText, mention: Mention, vocab: Vocab
                 if register is not None:
                     _conflict(register, trial, "until", (trial.status.until, trial.status.until_citation))
                     _conflict_add(register, trial, (until, cite))
-    _add_read(trial.municipalities, trial.conclusions, doc, mention, fix)
+    _add_read(trial.municipalities, trial.conclusions, doc, mention, fix, trial.reasons)
 
 
 def _add_read(
@@ -246,8 +273,10 @@ def _add_read(
     doc: DocumentText,
     mention: Mention,
     fix: OcrRepairer | None,
+    reasons: list[Conclusion] | None = None,
 ) -> None:
-    """The municipalities and conclusions read for a mention, into a trial's or an alias's fields."""
+    """The municipalities, conclusions and reasons read for a mention, into a trial's or an
+    alias's fields."""
     for pieces in mention.municipalities:
         quote = "\n".join(doc.text[a:b] for a, b in pieces)
         names = _names(reading(quote).text)
@@ -264,6 +293,9 @@ def _add_read(
                     towns.repaired.append(repaired[i])
     for span in mention.conclusions:
         conclusions.append(_conclusion(doc, span, mention.locator, fix))
+    if reasons is not None:
+        for span in mention.reasons:
+            reasons.append(_conclusion(doc, span, mention.locator, fix))
 
 
 def _conclusion(

@@ -50,8 +50,10 @@ class Vocabulary:
     title_columns: tuple[str, ...] = ()
     municipality_columns: tuple[str, ...] = ()
     conclusion_columns: tuple[str, ...] = ()
+    reason_columns: tuple[str, ...] = ()
     table_end: tuple[str, ...] = ()
     conclusion_headings: tuple[str, ...] = ()
+    ends: tuple[str, ...] = ()
     certain: float = 0.85
     uncertain: float = 0.70
     margin: float = 0.10
@@ -84,6 +86,18 @@ class Vocabulary:
         word = pair[0] if until[:1].isdigit() else pair[1]
         return f"{word} {until}".strip()
 
+    def predicate_before(self, text: str, start: int, value: Span) -> str | None:
+        """What a sentence says happens at its "until" ``value``: the status (or "ends")
+        whose phrase stands nearest before it in ``text[start:value[0]]``."""
+        folded = fold(text[start : value[0]])
+        found = [
+            (folded.rfind(fold(p)), name)
+            for name, phrases in (*self.status.items(), ("ends", self.ends))
+            for p in phrases
+            if fold(p) in folded
+        ]
+        return max(found)[1] if found else None
+
     def column(self, cell: str) -> str | None:
         """The column a header cell names: that of its last vocabulary word (the head noun:
         "Kommunernes egne konklusioner" names the conclusions)."""
@@ -94,6 +108,7 @@ class Vocabulary:
                 ("title", self.title_columns),
                 ("municipalities", self.municipality_columns),
                 ("conclusions", self.conclusion_columns),
+                ("reasons", self.reason_columns),
             )
             for w in words
             if fold(w) in folded
@@ -122,8 +137,10 @@ def load_vocabulary(path: Path) -> Vocabulary:
             title_columns=tuple(columns.get("title", [])),
             municipality_columns=tuple(columns.get("municipalities", [])),
             conclusion_columns=tuple(columns.get("conclusions", [])),
+            reason_columns=tuple(columns.get("reasons", [])),
             table_end=tuple(map(str, columns.get("end", []))),
             conclusion_headings=tuple(map(str, data.get("conclusions", {}).get("headings", []))),
+            ends=tuple(map(str, until.get("ends", []))),
             certain=float(link.get("certain", 0.85)),
             uncertain=float(link.get("uncertain", 0.70)),
             margin=float(link.get("margin", 0.10)),
@@ -145,6 +162,7 @@ class Mention:
     # each list of municipalities as its pieces, read joined (a scan splits a list over lines)
     municipalities: list[list[Span]] = field(default_factory=list)
     conclusions: list[Span] = field(default_factory=list)
+    reasons: list[Span] = field(default_factory=list)  # the paragraphs of the reason cell
     name_parts: list[Span] = field(default_factory=list)  # a name the scan split up, read joined
 
 
@@ -163,6 +181,7 @@ class Reading:
     mentions: list[Mention] = field(default_factory=list)
     themes: list[Theme] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # Danish notes
+    units: list[Span] = field(default_factory=list)  # the regions read as trials (tables, status slides)
 
 
 def name_text(text: str, span: Span) -> str:
@@ -221,6 +240,7 @@ def _tab_tables(text: str, vocab: Vocabulary, out: Reading) -> None:
             i = j
             continue
         caption = _caption(text, lines, i)
+        out.units.append((caption[0] if caption else s, lines[j - 1][1]))
         status = vocab.status_of(text[caption[0] : caption[1]]) if caption else None
         _table_rows(text, vocab, out, lines[i + 1 : j], names, caption, status, number)
         i = j
@@ -270,6 +290,29 @@ def _table_rows(
                 current.municipalities.append([span])
             elif span[1] > span[0] and kind == "conclusions":
                 current.conclusions.append(span)
+            elif span[1] > span[0] and kind == "reasons":
+                for part in _paragraphs(text, span):
+                    last = current.reasons[-1] if current.reasons else None
+                    gap = _PARAGRAPH.sub("", text[last[1] : part[0]]) if last else "x"
+                    if last and not gap.strip() and text[last[1] - 1] not in ".!?:" and text[part[0]].islower():
+                        current.reasons[-1] = (last[0], part[1])  # a paragraph the page break cut
+                    else:
+                        current.reasons.append(part)
+
+
+_PARAGRAPH = re.compile(r"</?p>")
+
+
+def _paragraphs(text: str, span: Span) -> list[Span]:
+    """A cell's paragraphs (its ``<p>…</p>`` parts), trimmed; the cell itself without any."""
+    out, pos = [], span[0]
+    for m in [*_PARAGRAPH.finditer(text, span[0], span[1]), None]:
+        stop = m.start() if m else span[1]
+        part = segment.trim(text, pos, stop)
+        if part and any(c.isalnum() for c in text[part[0] : part[1]]):
+            out.append(part)
+        pos = m.end() if m else span[1]
+    return out
 
 
 def _is_caps(text: str) -> bool:
@@ -296,6 +339,7 @@ def _heading_lists(text: str, vocab: Vocabulary, out: Reading) -> None:
         body = lines[h:]
         if status and body:
             found.append((heading, status, body))
+            out.units.append((heading[0], body[-1].end))
             after_heading[fold(body[0].text)] = after_heading.get(fold(body[0].text), 0) + 1
     for n, (heading, status, body) in enumerate(found, 1):
         if after_heading[fold(body[0].text)] >= 2:  # a column header ("Forsøg") repeated under headings
@@ -437,8 +481,9 @@ def _scanned_table(text: str, vocab: Vocabulary, out: Reading) -> None:
     found = _scan_header(text, vocab)
     if found is None:
         return
-    (_, start), cells = found
+    (head, start), cells = found
     end = next((s for s, e in _raw_lines(text) if s >= start and vocab.ends_table(text[s:e].strip())), len(text))
+    out.units.append((head, end))
     known = _known_names(text)
     rows: list[_Row] = []
     open_list: _Open | None = None

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from assistant.messages import danish_date
 from assistant.schema import Answer, Citation
 from core.index_schema import DocumentRecord
 from core.textnorm import display
@@ -37,17 +38,10 @@ def md_escape(text: str) -> str:
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _LAYOUT = re.compile(r"</?p>", re.IGNORECASE)  # document markup shown as layout, never as text
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def _sources_label(answer: Answer) -> str:
     return "Kilder" if answer.answered else "Muligvis relevante steder (besvarer ikke spørgsmålet)"
-
-
-def danish_date(value: str) -> str:
-    """An ISO date as Danes write it (2021-08-26 → 26-08-2021); a year or period as it is."""
-    match = _ISO_DATE.fullmatch(value.strip())
-    return f"{match[3]}-{match[2]}-{match[1]}" if match else value.strip()
 
 
 def _dated(citation: Citation) -> str:

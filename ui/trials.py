@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.messages import danish_date
 from core.errors import AssistantError
-from core.register import REGISTER_FILE, STATUSES, Register, RegisterCitation, Trial, load_register
+from core.register import REGISTER_FILE, STATUSES, Register, RegisterCitation, Trial, date_key, load_register
 from core.textnorm import display
 from ui.documents import link, public_text
 from ui.remedies import explain
@@ -47,7 +48,8 @@ __all__ = [
     "write_xlsx",
 ]
 
-HEADERS = ("Forsøg", "Status", "Til", "Kommuner", "Konklusioner")
+HEADERS = ("Forsøg", "Status", "Til", "Kommuner", "Konklusioner", "Begrundelse")
+NO_STATUS = "ikke angivet"  # a trial a document names with no status in the decision
 STATUS_WORDS = {
     "forlænget": "forlænget",
     "stopper": "stopper",
@@ -123,7 +125,7 @@ def _row(trial: Trial) -> dict[str, Any]:
         "title": _cite(trial.citation, display(trial.title)),
         "aliases": aliases,
         "status": status.value if status else "",
-        "status_word": STATUS_WORDS.get(status.value, status.value) if status else "ukendt",
+        "status_word": STATUS_WORDS.get(status.value, status.value) if status else NO_STATUS,
         "status_link": _cite(status.citation, STATUS_WORDS.get(status.value, status.value)) if status else None,
         "until": status.until if status else "",
         "until_link": _cite(status.until_citation, status.until) if status and status.until else None,
@@ -131,7 +133,11 @@ def _row(trial: Trial) -> dict[str, Any]:
         "town_names": names,
         # One citation: the names are its link; several: the names, then a link to each.
         "town_links": [_cite(c, names if len(cites) == 1 else f"kilde {i}") for i, c in enumerate(cites, 1)],
-        "conclusions": [_cite(c.citation, display(c.text)) for c in trial.conclusions],
+        # a slide's conclusions about a theme several trials share are marked as such
+        "conclusions": [
+            {**(_cite(c.citation, display(c.text)) or {}), "subject": display(c.subject)} for c in trial.conclusions
+        ],
+        "reasons": [_cite(c.citation, display(c.text)) for c in trial.reasons],
     }
 
 
@@ -145,7 +151,7 @@ def trials_html(register: Register | None, busy: bool = False) -> str:
     counts = register.counts()
     statuses = [(s, STATUS_WORDS[s], counts[s]) for s in STATUSES if counts.get(s)]
     if counts.get(""):
-        statuses.append(("", "ukendt", counts[""]))
+        statuses.append(("", NO_STATUS, counts[""]))
     towns = sorted({town for row in rows for town in row["towns"]}, key=str.casefold)
     conflicts = [
         {
@@ -155,6 +161,10 @@ def trials_html(register: Register | None, busy: bool = False) -> str:
         }
         for c in register.conflicts
     ]
+    statements = [
+        {"date": danish_date(st.citation.date), "link": _cite(st.citation, display(st.text or st.citation.quote))}
+        for st in sorted(register.statements, key=lambda st: date_key(st.citation.date), reverse=True)
+    ]
     return _render(
         message="",
         headers=HEADERS,
@@ -162,6 +172,7 @@ def trials_html(register: Register | None, busy: bool = False) -> str:
         statuses=statuses,
         towns=towns,
         conflicts=conflicts,
+        statements=statements,
         skipped=register.skipped,
     )
 
@@ -193,10 +204,12 @@ def export_table(register: Register) -> list[list[Any]]:
     conclusions read from several places get a numbered set of citation columns each."""
     n_towns = max((len(t.municipalities.citations) for t in register.trials), default=0)
     n_conclusions = max((len(t.conclusions) for t in register.trials), default=0)
+    n_reasons = max((len(t.reasons) for t in register.trials), default=0)
     fields = ["Forsøg", "Status", "Til"]
     fields += [f"Kommuner {i}" if n_towns > 1 else "Kommuner" for i in range(1, n_towns + 1)]
     fields += [f"Konklusion {i}" for i in range(1, n_conclusions + 1)]
-    header: list[Any] = [*HEADERS[:4], "Også kaldt", HEADERS[4]]
+    fields += [f"Begrundelse {i}" for i in range(1, n_reasons + 1)]
+    header: list[Any] = [*HEADERS[:4], "Også kaldt", *HEADERS[4:]]
     header += [f"{field}: {part}" for field in fields for part in _CITATION_PARTS]
     rows = [header]
     for t in register.trials:
@@ -211,6 +224,7 @@ def export_table(register: Register) -> list[list[Any]]:
             ", ".join(_towns(t)),
             "\n".join(aliases),
             "\n".join(c.text for c in t.conclusions),
+            "\n".join(c.text for c in t.reasons),
         ]
         row += _parts(t.citation)
         row += _parts(status.citation if status else None)
@@ -220,6 +234,8 @@ def export_table(register: Register) -> list[list[Any]]:
             row += _parts(towns[i] if i < len(towns) else None)
         for i in range(n_conclusions):
             row += _parts(t.conclusions[i].citation if i < len(t.conclusions) else None)
+        for i in range(n_reasons):
+            row += _parts(t.reasons[i].citation if i < len(t.reasons) else None)
         rows.append(row)
     return rows
 
