@@ -1,5 +1,4 @@
-import sys
-
 from assistant.cli import main
+from core.cliutil import run_main
 
-sys.exit(main())
+run_main(main)

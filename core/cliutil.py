@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NoReturn
 
 from core.errors import AssistantError, Remedy
@@ -68,3 +69,17 @@ def fail(error: AssistantError) -> int:
     """Print the error as one Danish line on stderr; return its exit code."""
     print(f"Fejl: {describe(error)}", file=sys.stderr)
     return error.exit_code
+
+
+def run_main(main: Callable[[], int]) -> NoReturn:
+    """Run a command's ``main`` and exit with its code. A reader that stops early
+    (``python -m assistant forsøg | head``) ends the output quietly, as Unix tools do:
+    no BrokenPipeError traceback."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python flushes stdout again at exit
+        code = 0
+    sys.exit(code)

@@ -1,5 +1,4 @@
-import sys
-
+from core.cliutil import run_main
 from evals.cli import main
 
-sys.exit(main())
+run_main(main)
