@@ -216,7 +216,7 @@ def _ingest(
     run = _Run(settings, store, model, cache, manifest, notify or (lambda source, status: None))
     try:
         run.update(files)
-        update_register(settings, store)  # the trial register, from the indexed texts; never raises
+        update_register(settings, store, model)  # the trial register, from the indexed texts; never raises
     finally:
         cache.close()
         store.close()

@@ -20,10 +20,11 @@ import hashlib
 import logging
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from core import ocr as core_ocr
@@ -31,6 +32,7 @@ from core import reading as core_reading
 from core import register as register_schema
 from core.config import Settings
 from core.corpus import corpus_name
+from core.embed import VectorEmbedding
 from core.errors import CorpusError, IndexCorruptError
 from core.ocr import Lexicon, OcrRepairer
 from core.reading import reading
@@ -62,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 VOCABULARY_FILE = "register.toml"
 _KIND_ORDER = {"table": 0, "list": 1, "scan": 2}
+Encode = Callable[[list[str]], np.ndarray]  # texts -> one vector a row (the index's encoder)
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,16 @@ def similarity(a: str, b: str) -> float:
 
 
 def build_register(
-    documents: Iterable[DocumentText], vocab: Vocabulary, repairer: OcrRepairer | None = None
+    documents: Iterable[DocumentText],
+    vocab: Vocabulary,
+    repairer: OcrRepairer | None = None,
+    encode: Encode | None = None,
 ) -> Register:
-    """The register of every trial the documents' structure names."""
+    """The register of every trial the documents' structure names. With ``encode`` (the
+    index's encoder), an uncertain link goes to the title most like the name in letters
+    and in meaning together (``_by_meaning``), not in letters alone."""
     register = Register()
+    vectors: dict[str, np.ndarray] = {}
     found: list[tuple[DocumentText, Mention]] = []
     themes: list[tuple[DocumentText, Theme]] = []
     for doc in documents:
@@ -121,6 +130,8 @@ def build_register(
         elif mention.kind == "table":  # a table's row is a trial under the name the table writes
             trials.append(_new(register, doc, mention, name, vocab, fix))
         elif best is not None and score >= vocab.uncertain:
+            if encode is not None:  # which title it is like: the letters and the meaning together
+                best, score = _by_meaning(trials, [name, *variants], encode, vectors)
             alias = Alias(
                 name=name,
                 source=doc.source,
@@ -168,6 +179,35 @@ def _statements(
             )
         )
     return out
+
+
+def _by_meaning(
+    trials: list[_Trial], names: list[str], encode: Encode, vectors: dict[str, np.ndarray]
+) -> tuple[_Trial, float]:
+    """The trial an uncertainly linked name most likely means, and the name's similarity
+    (letters) to its title. Each title scores the mean of that similarity and the
+    encoder's cosine of name and title, rescaled per name so that the title nearest in
+    meaning scores 1 and the median title 0 (an encoder's cosines between short texts on
+    one subject all lie close together: 0.88-0.99 here). A scan's "Fleksible rammer for
+    ansættelse med løntilskud … jobrotationsvikar" is most like "Fleksible rammer for
+    uddannelse" in letters (0.83), but "Fleksible rammer for løntilskud/ jobrotation" in
+    meaning."""
+    wanted = [t.trial.title for t in trials if t.trial.title not in vectors] + [n for n in names if n not in vectors]
+    if wanted:
+        for text, vector in zip(wanted, _unit(encode(wanted)), strict=True):
+            vectors[text] = vector
+    letters = np.array([max(similarity(n, t.trial.title) for n in names) for t in trials])
+    cosines = np.array([max(float(vectors[n] @ vectors[t.trial.title]) for n in names) for t in trials])
+    middle, top = float(np.median(cosines)), float(cosines.max())
+    meaning = np.clip((cosines - middle) / (top - middle), 0, 1) if top > middle else np.zeros_like(cosines)
+    i = int(np.argmax((letters + meaning) / 2))
+    return trials[i], float(letters[i])
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
 
 
 def _best(trials: list[_Trial], names: list[str]) -> tuple[_Trial | None, float, float]:
@@ -393,11 +433,12 @@ def repairer_for(documents: list[DocumentText]) -> OcrRepairer | None:
     return OcrRepairer(Lexicon(d.text for d in documents if not d.ocr))
 
 
-def _basis(settings: Settings, store: ChromaStore) -> str:
+def _basis(settings: Settings, store: ChromaStore, encoder: str = "") -> str:
     """What the register is derived from: every indexed document's version and manifest
     facts, the vocabulary file, the corpus folder (sources are named relative to it) and
     the code that reads them. Equal bases give equal registers."""
     digest = hashlib.sha256(str(settings.corpus_dir.resolve()).encode())
+    digest.update(encoder.encode())  # uncertain links are chosen with it
     for source, r in sorted(store.documents().items()):
         digest.update(repr((source, r.doc_hash, r.revision, r.title, r.date, r.ocr)).encode())
     vocabulary = settings.corpus_dir / VOCABULARY_FILE
@@ -407,14 +448,14 @@ def _basis(settings: Settings, store: ChromaStore) -> str:
     return digest.hexdigest()
 
 
-def update_register(settings: Settings, store: ChromaStore) -> Register | None:
+def update_register(settings: Settings, store: ChromaStore, model: VectorEmbedding | None = None) -> Register | None:
     """Build the register from the indexed texts and save it as data_dir/register.json,
     unless the saved one was built from the same documents, vocabulary and code (an
     unchanged re-ingest reads no document text for it). Never raises: the register is
     derived, and an ingest does not fail because of it."""
     path = settings.data_dir / REGISTER_FILE
     try:
-        basis = _basis(settings, store)
+        basis = _basis(settings, store, model.model_name if model is not None else "")
         try:
             old = load_register(path)
         except IndexCorruptError:  # unreadable: build it anew
@@ -423,7 +464,8 @@ def update_register(settings: Settings, store: ChromaStore) -> Register | None:
             return old
         documents = store_documents(settings, store)
         vocab = load_vocabulary(settings.corpus_dir / VOCABULARY_FILE)
-        register = build_register(documents, vocab, repairer_for(documents)).model_copy(update={"basis": basis})
+        encode = (lambda texts: np.asarray(model.get_text_embedding_batch(texts))) if model is not None else None
+        register = build_register(documents, vocab, repairer_for(documents), encode).model_copy(update={"basis": basis})
         save_register(path, register)
     except Exception as exc:  # the register must never fail an ingest
         logger.warning("forsøgsregistret kunne ikke bygges; det gamle er bevaret: %s", exc, exc_info=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+
 from core.config import PROJECT_ROOT, load_settings
 from core.register import Register, RegisterCitation, load_register
 from ingest.register import DocumentText, build_register, folder_documents, repairer_for, update_register
@@ -262,3 +264,26 @@ def test_an_unchanged_reingest_keeps_the_register_and_a_new_vocabulary_rebuilds_
     run_ingest(tiny_settings, fake_embed)
     rebuilt = load_register(tiny_settings.data_dir / "register.json")
     assert len(builds) == 2 and rebuilt is not None and rebuilt.basis != saved.basis
+
+
+def test_an_uncertain_link_goes_to_the_title_nearest_in_letters_and_meaning_together() -> None:
+    # "Hurtige klagesvar" is nearer "Hurtigere klagebreve" in letters, but the encoder
+    # (a stand-in here: one vector per text) puts it at "Svar på klager"; without an
+    # encoder the letters decide, and either way the link stays uncertain, not merged.
+    note = (
+        "Forsøg, der forlænges\t\nTitel\tBemærkning\n"
+        "Hurtigere klagebreve\tGodt.\nSvar på klager\tFint.\nDigitale møder\tOK.\n"
+    )
+    scan = "Titel Kommuner\n\nHurtige klagesvar Aalborg og Rebild\n"
+    axes = {"Hurtigere klagebreve": [1, 0, 0], "Svar på klager": [0, 1, 0], "Digitale møder": [0, 0, 1]}
+
+    def encode(texts: list[str]) -> np.ndarray:
+        return np.array([axes.get(t, [0.2, 1, 0.1]) for t in texts], dtype=np.float32)
+
+    docs = [_doc("notat.txt", note), _doc("scan.txt", scan, "2022")]
+    by_letters = {t.title: t.aliases for t in build_register(docs, VOCAB).trials}
+    assert [a.name for a in by_letters["Hurtigere klagebreve"]] == ["Hurtige klagesvar"]
+    by_meaning = {t.title: t.aliases for t in build_register(docs, VOCAB, encode=encode).trials}
+    [alias] = by_meaning["Svar på klager"]
+    assert alias.uncertain and by_meaning["Hurtigere klagebreve"] == []
+    assert alias.confidence < 0.85  # its similarity in letters to the title it went to
