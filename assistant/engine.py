@@ -114,8 +114,12 @@ class Assistant:
         """
         return self.trace(question, sources, history).answer
 
-    def trace(self, question: str, sources: Sequence[str] | None = None, history: Sequence[str] = ()) -> Trace:
-        """``ask`` with its working shown: the ranked passages and the support level."""
+    def trace(
+        self, question: str, sources: Sequence[str] | None = None, history: Sequence[str] = (), gather: bool = True
+    ) -> Trace:
+        """``ask`` with its working shown: the ranked passages and the support level. With
+        ``gather=False`` the trial register answers nothing: the answerer's own path, as
+        ``python -m evals fit`` fits it."""
         timings: dict[str, float] = {}
         clock = started = time.perf_counter()
 
@@ -132,7 +136,7 @@ class Assistant:
         resolved = resolve(asked, history, view.catalog, language)
         query = questions.parse(resolved.question, 2 * limit, language, view.lexicon)
         sources = _check_filter(sources, view)
-        gatherer = view.register.get() if sources is None else None
+        gatherer = view.register.get() if sources is None and gather else None
         gathered = gatherer.gather(query, view.catalog, view.names, self.document_text) if gatherer else None
         if gathered is not None:
             timings["gather"] = timings["total"] = round((time.perf_counter() - started) * 1000, 2)

@@ -1,8 +1,9 @@
 """The answerer's fitted weights: three logistic models and the thresholds chosen with
 them, read from a small JSON file that ``python -m evals fit`` writes.
 
-* ``span``: a ranking score of each candidate span (a pairwise logistic ranker over
-  assistant/features.py's span signals: higher holds the answer more likely);
+* ``span``: a ranking score of each candidate span (a linear listwise ranker, a
+  softmax over each question's candidates, on assistant/features.py's span signals:
+  higher holds the answer more likely);
 * ``answerable``: P(the documents answer the question), from the question's signals;
 * ``list``: P(this list is the complete answer to a list question).
 

@@ -34,6 +34,7 @@ from statistics import median
 from typing import Any
 
 import numpy as np
+from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
@@ -108,7 +109,10 @@ def bank_items(path: Path = BANK_DEV) -> list[dict[str, Any]]:
 def collect(assistant: Assistant, items: list[dict[str, Any]], source: str) -> list[Example]:
     out = []
     for item in items:
-        trace = assistant.trace(item["question"])
+        # The answerer's own path: a question the register gathers has no candidates, and
+        # as an answerable example without them it taught the answerable model that a
+        # question with no evidence is answerable (a refit then refused too little).
+        trace = assistant.trace(item["question"], gather=False)
         answerable = item.get("kind") != "refusal" and not item.get("left_out", False)
         out.append(Example(source, item, answerable, trace, assistant.answerer))
     return out
@@ -128,10 +132,14 @@ def _balanced(sources: list[str]) -> np.ndarray:
 
 
 def fit_span(examples: list[Example]) -> Logistic:
-    """A pairwise ranker (RankNet-style logistic regression on feature differences): within
-    each question, every span holding the answer against every span that does not. Each
-    question counts once, each source as much as the other. It ranked the bank's dev spans
-    better than a pointwise fit in a 5-fold cross-validation by topic (top-1 0.355 vs 0.328)."""
+    """A listwise ranker (a linear softmax over each question's candidates, as in a
+    conditional logit / ListNet): it maximises the probability the softmax puts on the
+    spans holding the answer, so it is fitted for what the answerer uses, the best-ranked
+    span. Each question counts once, each source as much as the other, with scikit-learn's
+    default L2 penalty (``C``). In a 5-fold cross-validation by topic (external set: by
+    question) it ranked a gold span first more often than the pairwise logistic ranker
+    it replaced (bank dev 0.476 vs 0.461, bank dev fact questions 0.419 vs 0.368, external
+    dev 0.680 vs 0.656)."""
     per_question = []
     for ex in examples:
         if not ex.answerable:
@@ -145,16 +153,28 @@ def fit_span(examples: list[Example]) -> Logistic:
     scaler = StandardScaler().fit(np.vstack([x for _, x, _ in per_question]))
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     weights = _balanced([source for source, _, _ in per_question])
-    rows, labels, w = [], [], []
-    for (_, x, ys), weight in zip(per_question, weights, strict=True):
-        z = (x - scaler.mean_) / scale
-        diffs = (z[ys][:, None, :] - z[~ys][None, :, :]).reshape(-1, z.shape[1])
-        rows += [diffs, -diffs]
-        labels += [np.ones(len(diffs)), np.zeros(len(diffs))]
-        w += [np.full(2 * len(diffs), weight / (2 * len(diffs)))]
-    model = LogisticRegression(C=C, max_iter=3000, fit_intercept=False)
-    model.fit(np.vstack(rows), np.concatenate(labels), sample_weight=np.concatenate(w) * len(per_question))
-    return Logistic(SPAN_FEATURES, scaler.mean_, scale, model.coef_[0], 0.0)
+    groups = [((x - scaler.mean_) / scale, ys, w) for (_, x, ys), w in zip(per_question, weights, strict=True)]
+    coef = _softmax_ranker(groups, C)
+    return Logistic(SPAN_FEATURES, scaler.mean_, scale, coef, 0.0)
+
+
+def _softmax_ranker(groups: list[tuple[np.ndarray, np.ndarray, float]], c: float) -> np.ndarray:
+    """Weights ``b`` minimising sum_q w_q * -log(sum of softmax(z_q @ b) over q's gold spans)
+    + ||b||^2 / (2c): for each (standardised features z, gold mask, weight) question."""
+
+    def loss(b: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.5 * b @ b / c, b / c
+        for z, ys, w in groups:
+            s = z @ b
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            gold = p[ys].sum()
+            total -= w * np.log(max(gold, 1e-300))
+            grad = grad - w * ((p * ys) @ z / max(gold, 1e-300) - p @ z)
+        return float(total), grad
+
+    result = minimize(loss, np.zeros(groups[0][0].shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 2000})
+    return result.x
 
 
 def rescore(examples: list[Example], model: AnswerModel) -> None:
@@ -175,8 +195,8 @@ def fit_answerable(examples: list[Example]) -> Logistic:
 def fit_list(examples: list[Example]) -> Logistic | None:
     rows, labels = [], []
     for ex in examples:
-        if ex.trace.query.kind != "list" or not ex.answerable or ex.source != "bank":
-            continue
+        if ex.trace.query.kind != "list" or not ex.answerable or ex.source != "bank" or not ex.trace.decision.ranked:
+            continue  # with no candidate the answerer looks for no list either
         for c in ex.answerer.list_candidates(ex.trace.evidence, ex.trace.decision.ranked):
             text = "\n".join(display(p.quote(s)) for p, s in c.items)
             rows.append(c.features)

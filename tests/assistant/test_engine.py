@@ -208,3 +208,23 @@ def test_an_answer_from_every_document_has_no_scope(tiny_assistant: Assistant) -
     assert unfiltered.scope == "" and unfiltered.searched == []
     everything = tiny_assistant.ask("Hvad viser evalueringen?", sources=sorted(tiny_assistant.documents))
     assert everything.scope == "" and everything.searched == []
+
+
+def test_the_register_answers_a_gathering_question_unless_gathering_is_off(
+    tiny_settings: Settings,
+    fake_embed,
+    fake_answer_model: AnswerModel,  # type: ignore[no-untyped-def]
+) -> None:
+    # With a register vocabulary beside the corpus the trials of its tables are a register,
+    # and a list question over them is answered from it, with no passage retrieved; the
+    # fit traces the answerer's own path (gather=False), where the same question retrieves.
+    (tiny_settings.corpus_dir / "register.toml").write_text(
+        '[status]\nstopper = ["stopper"]\n\n[columns]\ntitle = ["titel"]\n', encoding="utf-8"
+    )
+    run_ingest(tiny_settings, fake_embed)
+    assistant = build_assistant(tiny_settings, fake_embed, answer_model=fake_answer_model)
+    gathered = assistant.trace("Hvor mange forsøg stopper?")
+    assert gathered.evidence.hits == [] and "timings_ms" in gathered.answer.model_dump()
+    assert "gather" in gathered.answer.timings_ms
+    own = assistant.trace("Hvor mange forsøg stopper?", gather=False)
+    assert own.evidence.hits and "gather" not in own.answer.timings_ms
