@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from llama_index.core.schema import TextNode
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from core.index_schema import DocumentRecord, PassageMeta, Span, span_id
 from core.ocr import Lexicon, OcrRepairer
@@ -24,7 +24,8 @@ from core.textnorm import search_text, term, terms
 
 MIN_PART = 5  # shortest word part a compound is split into
 # Typo tolerance by the length of the (stemmed, folded) term: one edit from 5 letters, two
-# from 9, and never in the first letter. Stems are shorter than words, so this is stricter
+# from 9, and never in the first letter. Two neighbouring letters swapped ("forsgø") is one
+# edit (optimal string alignment), as it is one slip of the fingers. Stems are shorter than words, so this is stricter
 # than Elasticsearch's "AUTO" fuzziness on words (one edit from 3, two from 6): a looser
 # rule turned words no document uses into unrelated ones ("kroner" -> "grøn", "dansk" ->
 # "vanskelig"), which made questions the documents cannot answer look answerable.
@@ -192,7 +193,7 @@ class Catalog:
         if cached != "":
             return cached
         limit = 2 if len(term) >= FUZZY_TWO else 1
-        found = process.extract(term, self._vocab, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
+        found = process.extract(term, self._vocab, scorer=OSA.distance, score_cutoff=limit, limit=8)
         found = [f for f in found if f[0][:1] == term[:1]]
         best = min(found, key=lambda f: (f[1], -self.df[f[0]]), default=None)
         corrected = best[0] if best else None

@@ -75,6 +75,9 @@ LINE_GAP = 2
 # Negations: a left-over one turns a facet around ("ikke forlænget"), so the register's
 # list would answer the opposite question. Language, not corpus.
 NEGATIONS = frozenset({"ikke", "ej", "aldrig", "not", "never", "no"})
+# Words that ask rather than say what is asked for ("må jeg spørge …", "jeg vil gerne
+# vide …", "do you know …"): never left over. Language, not corpus.
+REQUEST_WORDS = frozenset({"spørge", "spørger", "vide", "fortælle", "høre", "know", "tell", "ask", "wonder"})
 # A reason is read up to the sentence that states the cause, at most this many sentences
 # (the decision's grounds open with what was found, then say why: "Der er i dag mulighed
 # for …. Dermed …. På den baggrund er det besluttet …").
@@ -195,10 +198,23 @@ class Gatherer:
         return cls(register, language, phrases, frozenset(shared), word, end_stems)
 
     # -- facets --------------------------------------------------------------------------
-    def _asks_for_items(self, query: Query) -> bool:
+    @staticmethod
+    def _stems_of(query: Query, catalog: Catalog) -> dict[str, frozenset[str]]:
+        """Each question word's stems, with the index term it most likely misspells when
+        the index has none of them ("forsgø" -> "forsøg", "forlænet" -> "forlænget"): the
+        same correction the answerer's term matching makes (Catalog.correct)."""
+        out = {}
+        for g in query.groups:
+            stems = set(g.stems)
+            if not any(s in catalog.df for s in stems):
+                stems |= {c for s in g.stems if (c := catalog.correct(s))}
+            out[g.word] = frozenset(stems)
+        return out
+
+    def _asks_for_items(self, query: Query, head: set[str]) -> bool:
         if query.kind not in ("list", "number") or not self.item_stems:
             return False
-        return any(h == s or (h.endswith(s) and len(h) > len(s) + 2) for h in query.head for s in self.item_stems)
+        return any(h == s or (h.endswith(s) and len(h) > len(s) + 2) for h in head for s in self.item_stems)
 
     def _status(self, stems: set[str]) -> tuple[str, set[str]] | None:
         best: tuple[int, str, tuple[str, ...]] | None = None
@@ -261,13 +277,15 @@ class Gatherer:
         dated = self.over_time(query, catalog, names, text_of)
         if dated is not None:
             return dated
-        if not self._asks_for_items(query):
+        fixed = self._stems_of(query, catalog)
+        head = set(query.head) | {c for h in query.head if (c := catalog.correct(h))}
+        if not self._asks_for_items(query, head):
             return None
         tokens = list(dict.fromkeys(words(query.text)))
-        stems = {term(t, self.language) for t in tokens} | {s for g in query.groups for s in g.stems}
+        stems = {term(t, self.language) for t in tokens} | {s for ss in fixed.values() for s in ss}
         status = self._status(stems)
-        consumed = set(self.item_stems) | (status[1] if status else set())
-        rest = [t for t in tokens if term(t, self.language) not in consumed | query.head]
+        consumed = set(self.item_stems) | (status[1] if status else set()) | head
+        rest = [t for t in tokens if not ({term(t, self.language)} | fixed.get(t, frozenset())) & consumed]
         towns, town_words = self._towns(rest)
         rest = [t for t in rest if t not in town_words]
         topics, topic_words = self._topic(rest) if not status and not towns else ([], set())
@@ -276,7 +294,7 @@ class Gatherer:
             return None
         if any(t in NEGATIONS for t in rest):
             return None
-        leftover = [t for t in rest if is_content(t) and not t.isdigit()]
+        leftover = [t for t in rest if is_content(t) and not t.isdigit() and t not in REQUEST_WORDS]
         if len(leftover) > LEFTOVER:
             return None
         trials = [
@@ -307,15 +325,15 @@ class Gatherer:
             return None
         tokens = list(dict.fromkeys(words(query.text)))
         token_stems = {t: term(t, self.language) for t in tokens}
-        if not any(self._is_item(stem) for g in query.groups for stem in g.stems):
+        known = self._stems_of(query, catalog)
+        if not any(self._is_item(stem) for ss in known.values() for stem in ss):
             return None
-        stems = set(token_stems.values()) | {s for g in query.groups for s in g.stems}
+        stems = set(token_stems.values()) | {s for ss in known.values() for s in ss}
         status = self._status(stems)
-        ends = {t for t, stem in token_stems.items() if stem in self.end_stems}
+        ends = {t for t, stem in token_stems.items() if ({stem} | known.get(t, frozenset())) & self.end_stems}
         if status is None and not ends:
             return None
         consumed = set(self.item_stems) | (status[1] if status else set())
-        known = {g.word: g.stems for g in query.groups}
         rest = [
             t
             for t, stem in token_stems.items()
@@ -326,7 +344,10 @@ class Gatherer:
         rest = [t for t in rest if t]
         topics, used = self._topic(rest)
         rest = [t for t in rest if t not in used]
-        if any(t in NEGATIONS for t in rest) or len([t for t in rest if is_content(t)]) > LEFTOVER:
+        if (
+            any(t in NEGATIONS for t in rest)
+            or len([t for t in rest if is_content(t) and t not in REQUEST_WORDS]) > LEFTOVER
+        ):
             return None
         # "when do they end" asks for every end a document gives (a stop, an extension's end)
         predicates = {*self.status_phrases, "ends"} if ends or status is None else {status[0]}

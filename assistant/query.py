@@ -17,6 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 from assistant.lexicon import Lexicon
 from core.dates import find_dates
 from core.errors import QuestionError
@@ -83,6 +85,12 @@ _UNITS = (
     ("percent", re.compile(r"\b(\w*procent\w*|pct|percent\w*|rate)\b|%")),
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Question words long enough to recognise through one typo ("hvike", "hvlike", "wqich"):
+# a word of five letters or more one edit (a transposition counts as one) from one of them
+# is read as it, for telling what the question asks for. Shorter ones ("hvem", "hvor")
+# are one edit from too many other words.
+QUESTION_WORDS = ("hvilke", "hvilken", "hvilket", "hvornår", "hvorfor", "hvordan", "which")
+_TYPO_MIN = 5
 # Words that state a cause in a document's sentence (Danish and English): where a reason
 # for a decision is said ("Grundet spinkelt datagrundlag …", "Det skyldes, at …").
 CAUSAL = re.compile(
@@ -141,6 +149,16 @@ def validate(question: str, max_chars: int) -> str:
     return text
 
 
+def _question_word(word: str) -> str:
+    """``word``, or the question word it misspells by one edit."""
+    if len(word) < _TYPO_MIN or word in QUESTION_WORDS:
+        return word
+    for known in QUESTION_WORDS:
+        if OSA.distance(word, known, score_cutoff=1) <= 1:
+            return known
+    return word
+
+
 def _is_english(tokens: list[str]) -> bool:
     english = sum(t in ENGLISH_MARKERS for t in tokens)
     danish = sum(t in DANISH_MARKERS for t in tokens) + sum(any(c in "æøå" for c in t) for t in tokens)
@@ -157,7 +175,7 @@ def parse(question: str, max_chars: int, language: str = "danish", lexicon: Lexi
         undated = f"{undated[: mention.start]} {undated[mention.end :]}"
     tokens = words(undated)
     english = _is_english(tokens)
-    lowered = " ".join(words(text))
+    lowered = " ".join(_question_word(w) for w in words(text))
     kinds = frozenset(name for name, pattern in _KINDS if pattern.search(lowered))
     kind = next((name for name, _ in _KINDS if name in kinds), "fact")
     lexicon = lexicon or Lexicon()
@@ -176,7 +194,8 @@ def parse(question: str, max_chars: int, language: str = "danish", lexicon: Lexi
     lexical = " ".join([search_text(text), *extra])
     units = frozenset(name for name, pattern in _UNITS if pattern.search(text.lower()))
     years = tuple(dict.fromkeys(_YEAR.findall(text)))
-    return Query(text, dense, lexical, tuple(groups), kind, english, _head(undated, groups), units, years, kinds)
+    head = _head(" ".join(_question_word(w) for w in words(undated)), groups)
+    return Query(text, dense, lexical, tuple(groups), kind, english, head, units, years, kinds)
 
 
 def _head(text: str, groups: list[TermGroup]) -> frozenset[str]:

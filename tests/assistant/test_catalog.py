@@ -49,6 +49,13 @@ def test_correct_maps_a_one_letter_typo_to_the_index_term(catalog: Catalog) -> N
     assert catalog.correct("grud") is None  # a four-letter term is too short to guess at
 
 
+def test_correct_counts_two_swapped_letters_as_one_typo(catalog: Catalog) -> None:
+    stem = term("stierne")
+    assert stem in catalog.df and len(stem) < 9  # a stem allowed one edit only
+    swapped = stem[:2] + stem[3] + stem[2] + stem[4:]
+    assert swapped != stem and catalog.correct(swapped) == stem
+
+
 def test_correct_allows_two_edits_in_a_long_word(catalog: Catalog) -> None:
     stem = terms(search_text("punkteringer"))[0]
     assert len(stem) >= 8

@@ -254,3 +254,13 @@ def test_with_indexed_sentences_the_reason_runs_to_the_first_causal_sentence() -
     assert "Forsøget har ikke givet flere samtaler. Det skyldes, at for få har deltaget." in quotes
     assert REASON not in quotes
     assert verbatim(got)
+
+
+def test_a_typed_question_word_and_a_swapped_letter_still_gather() -> None:
+    # "Hvike" is read as "hvilke" (assistant/query.py QUESTION_WORDS); the item word's
+    # misspelling is matched by the index's correction, which an empty catalog cannot
+    # make, so the item word is spelled right here.
+    assert parse("Hvike forsøg stopper?", 500).kind == "list"
+    assert parse("hvlike forsøg stopper", 500).kind == "list"
+    assert parse("Wqich trials stop?", 500).kind == "list"
+    assert parse("hvem stopper", 500).kind == "who"  # short question words are not guessed
