@@ -9,6 +9,7 @@ from core.config import PROJECT_ROOT
 from core.register import Register, RegisterCitation
 from ingest.register import DocumentText, build_register
 from ingest.register_read import load_vocabulary, read
+from tests.ingest import test_register
 
 VOCAB = load_vocabulary(PROJECT_ROOT / "corpus" / "register.toml")
 
@@ -153,18 +154,8 @@ def test_a_status_word_after_the_until_is_no_statement() -> None:
     assert _build(text).statements == []
 
 
-# A scan of a table with two names; the note names only the first (as in tests/ingest/test_register.py).
-SCAN = (
-    "Forsøg i Aalborg, Rebild, Thisted, Vesthimmerland og Læsø.\n\n"
-    "Forsggets titel Kommuner\n\nHvad indebaerer forsgget\n\nKommunernes egne konklusioner\n\n"
-    "Hurtigere sags- Aalborg, Rebild og\nbehandling Vesthimmer-\n\n"
-    "Med forsgget kan kommunen gore det.\n\n"
-    "Evalueringen viser, at forsgget har virket godt og\nat borgerne er glade for det nye.\n\n"
-    "land.\nKantinens menukort Thisted\n\n"
-    "Med forsgget holdes der faerre mader.\n\n"
-    "Evalueringen viser, at der er sparet tid i jobcentret\nog at ingen har klaget over det.\n\n"
-    "Kilde: Kommunernes egne evalueringer.\n"
-)
+# The scan of tests/ingest/test_register.py with its second name like no title in the note.
+SCAN = test_register.SCAN.replace("Færre møder Thisted", "Kantinens menukort Thisted")
 NOTE = "Notat\n\nForsøg, der forlænges til udgangen af 2022\t\t\nTitel\tBemærkning\nHurtigere sagsbehandling\tGodt.\n"
 
 
