@@ -354,7 +354,7 @@ class Gatherer:
         trials = [t for t in self.register.trials if all(self._in_title(term(w, self.language), t) for w in topics)]
         if topics and len(trials) != 1:
             return None  # a time question about one trial names it; several would be a list
-        said = _dated_values(self.register, trials, predicates, bool(topics))
+        said = _dated_values(self.register, trials, predicates)
         if not said or (
             query.years and not any(v.key.startswith(f"dato{y}") or y in v.value for y in query.years for v in said)
         ):
@@ -408,7 +408,7 @@ class Gatherer:
             for v in said:
                 if v.predicate in disagree:
                     shown.setdefault((v.citation.source, v.key), v)
-            lead = over_time_lead([(draft_title(draft, v), v.date, v.phrase) for v in shown.values()])
+            lead = over_time_lead([(v.title or v.citation.source, v.date, v.phrase) for v in shown.values()])
         elif trial is not None:
             lead = f"Om {trial.title}:"
         text = "\n".join([lead, *lines] if lead else lines)
@@ -498,7 +498,7 @@ def _value_key(value: str) -> str:
     return found[0].tokens[0] if found else fold(value)
 
 
-def _dated_values(register: Register, trials: list[Trial], predicates: set[str], one: bool) -> list[_Dated]:
+def _dated_values(register: Register, trials: list[Trial], predicates: set[str]) -> list[_Dated]:
     """The dated values of ``predicates``: each "until" the trials' statuses give (one
     entry per value and document, counting its trials), and every statement about the
     trials as a set; newest document first, then the trials' fields before statements."""
@@ -531,10 +531,6 @@ def _dated_values(register: Register, trials: list[Trial], predicates: set[str],
             )
     out.sort(key=lambda v: (date_key(v.date), not v.text), reverse=True)
     return out
-
-
-def draft_title(draft: _Draft, value: _Dated) -> str:
-    return value.title or value.citation.source
 
 
 def _reason_piece(paragraph: RegisterCitation, catalog: Catalog, names: dict[str, str]) -> RegisterCitation:
