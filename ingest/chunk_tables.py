@@ -30,26 +30,6 @@ class _Row:
                 self.cells[i].append(cell)
 
 
-def _raw_lines(source: str, start: int, end: int) -> list[tuple[int, int]]:
-    out, pos = [], start
-    while pos < end:
-        nl = source.find("\n", pos, end)
-        stop = end if nl == -1 else nl
-        if source[pos:stop].strip():
-            out.append((pos, stop))
-        pos = stop + 1
-    return out
-
-
-def _cells(source: str, start: int, end: int) -> list[Cell]:
-    out, pos = [], start
-    for part in source[start:end].split("\t"):
-        span = segment.trim(source, pos, pos + len(part))
-        out.append(span if span else (pos, pos))
-        pos += len(part) + 1
-    return out
-
-
 def _text(source: str, spans: list[Cell]) -> str:
     return " ".join(display(source[s:e]) for s, e in spans)
 
@@ -68,16 +48,16 @@ def chunk(source: str, max_chars: int) -> list[Chunk]:
 
 
 def _table(source: str, number: int, start: int, end: int) -> list[Chunk]:
-    rows_raw = _raw_lines(source, start, end)
+    rows_raw = [line for line in segment.raw_lines(source, start, end) if source[slice(*line)].strip()]
     if not rows_raw:
         return []
-    title_span = segment.trim(source, *_cells(source, *rows_raw[0])[0]) or rows_raw[0]
+    title_span = segment.trim(source, *segment.tab_cells(source, *rows_raw[0])[0]) or rows_raw[0]
     title = display(source[title_span[0] : title_span[1]])
     header: list[str] = []
     rows: list[_Row] = []
     notes: list[Cell] = []  # lines without tabs (a footnote, a source line): not part of a row
     for line_start, line_end in rows_raw[1:]:
-        cells = _cells(source, line_start, line_end)
+        cells = segment.tab_cells(source, line_start, line_end)
         if len(cells) == 1:
             notes.append(cells[0])
         elif not header:

@@ -199,33 +199,15 @@ def read(text: str, vocab: Vocabulary) -> Reading:
     return out
 
 
-def _raw_lines(text: str) -> list[Span]:
-    out, pos = [], 0
-    while pos <= len(text):
-        nl = text.find("\n", pos)
-        stop = len(text) if nl == -1 else nl
-        out.append((pos, stop))
-        pos = stop + 1
-    return out
-
-
-def _cells(text: str, start: int, end: int) -> list[Span]:
-    out, pos = [], start
-    for part in text[start:end].split("\t"):
-        out.append(segment.trim(text, pos, pos + len(part)) or (pos, pos))
-        pos += len(part) + 1
-    return out
-
-
 def _tab_tables(text: str, vocab: Vocabulary, out: Reading) -> None:
-    lines = _raw_lines(text)
+    lines = segment.raw_lines(text)
     i, number = 0, 0
     while i < len(lines):
         s, e = lines[i]
         if "\t" not in text[s:e] or not text[s:e].replace("\t", "").strip():
             i += 1
             continue
-        header = _cells(text, s, e)
+        header = segment.tab_cells(text, s, e)
         if sum(b > a for a, b in header) < 2:  # a caption line with trailing tabs
             i += 1
             continue
@@ -271,7 +253,7 @@ def _table_rows(
     for s, e in rows:
         if not text[s:e].strip():
             continue
-        cells = _cells(text, s, e)
+        cells = segment.tab_cells(text, s, e)
         if len(cells) != len(names):
             out.skipped.append(f"tabel {number}: en række har {len(cells)} celler, overskriften {len(names)}")
         title = cells[col] if col < len(cells) else (s, s)
@@ -461,7 +443,7 @@ def _piece(line: str, known: set[str], open_list: _Open | None) -> tuple[int, bo
 def _scan_header(text: str, vocab: Vocabulary) -> tuple[Span, list[str]] | None:
     """The header line (title and municipalities named, no tabs), through the last of the
     next few lines that names a column; and the columns named after the first line."""
-    lines = _raw_lines(text)
+    lines = segment.raw_lines(text)
     for k, (s, e) in enumerate(lines):
         if "\t" in text[s:e] or not {"title", "municipalities"} <= {vocab.column(w) for w in text[s:e].split()}:
             continue
@@ -482,7 +464,7 @@ def _scanned_table(text: str, vocab: Vocabulary, out: Reading) -> None:
     if found is None:
         return
     (head, start), cells = found
-    end = next((s for s, e in _raw_lines(text) if s >= start and vocab.ends_table(text[s:e].strip())), len(text))
+    end = next((s for s, e in segment.raw_lines(text) if s >= start and vocab.ends_table(text[s:e].strip())), len(text))
     out.units.append((head, end))
     known = _known_names(text)
     rows: list[_Row] = []

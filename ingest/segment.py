@@ -153,6 +153,29 @@ def sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
     return [trimmed for s, e in spans if (trimmed := trim(source, s, e))]
 
 
+def raw_lines(source: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Every line of ``source[start:end]`` as (start, end) without its newline, blank ones
+    included (a text ending in a newline ends in an empty line)."""
+    end = len(source) if end is None else end
+    out, pos = [], start
+    while pos <= end:
+        nl = source.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        out.append((pos, stop))
+        pos = stop + 1
+    return out
+
+
+def tab_cells(source: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The tab-separated cells of the line ``source[start:end]``, each trimmed of white
+    space and <p> tags; an empty cell is (pos, pos) where it stands."""
+    out, pos = [], start
+    for part in source[start:end].split("\t"):
+        out.append(trim(source, pos, pos + len(part)) or (pos, pos))
+        pos += len(part) + 1
+    return out
+
+
 def trim(source: str, start: int, end: int) -> tuple[int, int] | None:
     """Shrink a span to exclude white space and <p> tags at its ends; None if empty."""
     while True:
