@@ -274,10 +274,10 @@ class Gatherer:
         self, query: Query, catalog: Catalog, names: dict[str, str], text_of: Callable[[str], str | None]
     ) -> Gathered | None:
         """The register's answer to ``query``, or None when it does not gather."""
-        dated = self.over_time(query, catalog, names, text_of)
+        fixed = self._stems_of(query, catalog)
+        dated = self.over_time(query, fixed, catalog, names, text_of)
         if dated is not None:
             return dated
-        fixed = self._stems_of(query, catalog)
         head = set(query.head) | {c for h in query.head if (c := catalog.correct(h))}
         if not self._asks_for_items(query, head):
             return None
@@ -312,11 +312,17 @@ class Gatherer:
 
     # -- time ----------------------------------------------------------------------------
     def over_time(
-        self, query: Query, catalog: Catalog, names: dict[str, str], text_of: Callable[[str], str | None]
+        self,
+        query: Query,
+        known: dict[str, frozenset[str]],
+        catalog: Catalog,
+        names: dict[str, str],
+        text_of: Callable[[str], str | None],
     ) -> Gathered | None:
         """A question about until when the trials (or one trial) have a status, or when
         they end ("Til hvornår blev forsøgene forlænget?", "Er forsøget med mikrolån
-        forlænget til 2022 eller til 2023?"), answered from the register's dated values:
+        forlænget til 2022 eller til 2023?"), answered from the register's dated values
+        (``known``: each question word's stems, corrected as ``_stems_of`` gives them):
         the trials' "until" fields and the statements about the trials as a set, newest
         document first. When documents of different dates give different values, the
         first line says so and names each with its date; the values are compared as dates
@@ -325,7 +331,6 @@ class Gatherer:
             return None
         tokens = list(dict.fromkeys(words(query.text)))
         token_stems = {t: term(t, self.language) for t in tokens}
-        known = self._stems_of(query, catalog)
         if not any(self._is_item(stem) for ss in known.values() for stem in ss):
             return None
         stems = set(token_stems.values()) | {s for ss in known.values() for s in ss}
