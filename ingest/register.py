@@ -164,8 +164,7 @@ def _statements(
         if value is None:
             continue
         said = reading(doc.text[value[0] : value[1]], fix).text
-        before = reading(doc.text[start : value[0]], fix).text
-        predicate = vocab.predicate_before(before, 0, (len(before), len(before)))
+        predicate = vocab.predicate_of(reading(doc.text[start : value[0]], fix).text)
         if predicate is None:
             continue
         out.append(
@@ -464,7 +463,7 @@ def update_register(settings: Settings, store: ChromaStore, model: VectorEmbeddi
             return old
         documents = store_documents(settings, store)
         vocab = load_vocabulary(settings.corpus_dir / VOCABULARY_FILE)
-        encode = (lambda texts: np.asarray(model.get_text_embedding_batch(texts))) if model is not None else None
+        encode = model.passage_vectors if model is not None else None
         register = build_register(documents, vocab, repairer_for(documents), encode).model_copy(update={"basis": basis})
         save_register(path, register)
     except Exception as exc:  # the register must never fail an ingest

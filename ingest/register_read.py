@@ -86,10 +86,10 @@ class Vocabulary:
         word = pair[0] if until[:1].isdigit() else pair[1]
         return f"{word} {until}".strip()
 
-    def predicate_before(self, text: str, start: int, value: Span) -> str | None:
-        """What a sentence says happens at its "until" ``value``: the status (or "ends")
-        whose phrase stands nearest before it in ``text[start:value[0]]``."""
-        folded = fold(text[start : value[0]])
+    def predicate_of(self, before: str) -> str | None:
+        """What a sentence says happens at its "until", from the text ``before`` it: the
+        status (or "ends") whose phrase stands last there."""
+        folded = fold(before)
         found = [
             (folded.rfind(fold(p)), name)
             for name, phrases in (*self.status.items(), ("ends", self.ends))
