@@ -611,11 +611,11 @@ def load_vocabulary(path: Path) -> tuple[dict[str, list[str]], list[str]]:
         return {}, []
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        status = {str(k): [str(x) for x in v] for k, v in data.get("status", {}).items()}
+        return status, [str(x) for x in data.get("until", {}).get("ends", [])]
+    except (OSError, ValueError, TypeError, AttributeError) as exc:  # TOMLDecodeError is a ValueError
         logger.warning("Registrets ordliste %s kan ikke læses: %s", path, exc)
         return {}, []
-    status = {str(k): [str(x) for x in v] for k, v in data.get("status", {}).items()}
-    return status, [str(x) for x in data.get("until", {}).get("ends", [])]
 
 
 class RegisterSource:

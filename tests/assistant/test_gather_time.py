@@ -264,3 +264,12 @@ def test_a_typed_question_word_and_a_swapped_letter_still_gather() -> None:
     assert parse("hvlike forsøg stopper", 500).kind == "list"
     assert parse("Wqich trials stop?", 500).kind == "list"
     assert parse("hvem stopper", 500).kind == "who"  # short question words are not guessed
+
+
+def test_a_malformed_vocabulary_file_gathers_nothing_quietly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.gather import load_vocabulary
+
+    for text in ('until = "x"\n', "status = 3\n", "[status\n", "status = {a = 1}\n"):
+        path = tmp_path / "register.toml"
+        path.write_text(text, encoding="utf-8")
+        assert load_vocabulary(path) == ({}, [])
