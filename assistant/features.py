@@ -26,9 +26,11 @@ from assistant.query import Query
 from assistant.retrieve import Hit
 from core.dates import MONTH_NAME, YEAR, find_dates
 from core.index_schema import Span
+from core.textnorm import words
 
 MIN_PREFIX = 5  # a shared prefix this long relates two terms ('mikrolån' ~ 'mikrolånsforsøget')
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # A capitalised word that does not start a sentence: a name, a place, an organisation.
 _NAME = re.compile(r"(?<=[\w,;)] )[A-ZÆØÅ][\w-]{2,}")
 _MONEY = re.compile(
@@ -46,10 +48,11 @@ SPAN_FEATURES = (
     "cov_gap", "cov_context_gap", "dense_over_passage",
     "has_number", "has_date", "has_name", "number_wanted", "date_wanted", "name_wanted", "reason_wanted",
     "list_wanted", "english_dense", "english_cov",
+    "dense_in_passage", "cov_in_passage", "dense_neighbour", "new_number", "new_name",
 )  # fmt: skip
 QUESTION_FEATURES = (
     "top", "margin", "dense", "passage_dense", "cov_context", "missing", "unknown", "terms", "type_ok",
-    "unknown_danish", "unit_missing", "year_missing",
+    "unknown_danish", "unit_missing", "year_missing", "unknown_name",
 )  # fmt: skip
 LIST_FEATURES = ("heading_dense", "heading_cov", "head_match", "best_item", "rank", "items", "table", "sentence_top")
 
@@ -62,6 +65,7 @@ class Term:
     weight: float  # IDF of its commonest known form; 0 for a word the corpus never uses
     known: bool
     rarity: float = 0.0  # IDF, also for an unknown word (as rare as a word can be)
+    name: bool = False  # written as a name in the question (capitalised inside the sentence)
 
 
 @dataclass(frozen=True)
@@ -96,20 +100,24 @@ def resolve_terms(query: Query, catalog: Catalog) -> list[Term]:
     """Each question word with its known forms: synonyms from the lexicon, else the
     closest index term (a typo), else the parts of a compound; unknown words weigh 0."""
     out = []
+    named = {w for n in _NAME.findall(" " + query.text) for w in words(n)}
     for group in query.groups:
+        name = group.word in named
         known = {s for s in group.stems if s in catalog.df}
         if not known:
             known = {c for s in group.stems if (c := catalog.correct(s))}
         if not known:
             parts = catalog.compound_parts(group.word)
             if parts:
-                out.extend(Term(frozenset({p}), catalog.idf(p), True, catalog.idf(p)) for p in parts if p in catalog.df)
+                out.extend(
+                    Term(frozenset({p}), catalog.idf(p), True, catalog.idf(p), name) for p in parts if p in catalog.df
+                )
                 continue
         if known:
             weight = min(catalog.idf(s) for s in known)
-            out.append(Term(frozenset(known), weight, True, weight))
+            out.append(Term(frozenset(known), weight, True, weight, name))
         else:
-            out.append(Term(frozenset(group.stems), 0.0, False, catalog.idf("")))
+            out.append(Term(frozenset(group.stems), 0.0, False, catalog.idf(""), name))
     return out
 
 
@@ -209,6 +217,7 @@ def span_candidates(
     seen: set[tuple[str, int, int]] = set()
     rows: list[tuple[Passage, int, int, list[float]]] = []
     wanted = {k: float(query.kind == k) for k in ("number", "date", "who", "why", "list")}
+    asked_numbers, asked_names = _numbers(query.text), _names(" " + query.text)
     for rank, hit in enumerate(hits):
         passage = catalog.passages[hit.passage_id]
         context = passage.context_terms | passage.item_terms | passage.title_terms
@@ -264,6 +273,18 @@ def span_candidates(
                         wanted["list"] * (span.kind in ("item", "title")),
                         0.0,  # english_dense, below
                         0.0,  # english_cov, below
+                        0.0,  # dense_in_passage, below
+                        0.0,  # cov_in_passage, below
+                        max(
+                            (
+                                span_dense.get((passage.meta.source, s.start, s.end), 0.0)
+                                for s in passage.spans[max(0, i - 1) : i + 2 : 2]
+                                if s is not span
+                            ),
+                            default=span_dense.get(key, 0.0),
+                        ),
+                        (wanted["number"] or wanted["date"]) * bool(_numbers(text) - asked_numbers),
+                        wanted["who"] * bool(_names(text) - asked_names),
                     ],
                 )
             )
@@ -281,25 +302,49 @@ def span_candidates(
     # must count for more there, word overlap for less.
     matrix[:, col["english_dense"]] = float(query.english) * matrix[:, col["dense_gap"]]
     matrix[:, col["english_cov"]] = float(query.english) * matrix[:, col["cov_context"]]
+    # Within its passage: how a span compares with the passage's best (which sentence of
+    # the right passage holds the answer).
+    by_passage: dict[str, list[int]] = {}
+    for k, (p, _, _, _) in enumerate(rows):
+        by_passage.setdefault(p.id, []).append(k)
+    for ks in by_passage.values():
+        for name, base in (("dense_in_passage", "dense"), ("cov_in_passage", "cov_prefix")):
+            matrix[ks, col[name]] = matrix[ks, col[base]] - matrix[ks, col[base]].max()
     return [Candidate(p, i, rank, matrix[k]) for k, (p, i, rank, _) in enumerate(rows)]
+
+
+def _numbers(text: str) -> set[str]:
+    return set(_NUMBER.findall(text))
+
+
+def _names(text: str) -> set[str]:
+    """The capitalised words inside sentences (names), case-folded."""
+    return {n.casefold() for n in _NAME.findall(text)}
 
 
 def question_features(query: Query, query_terms: list[Term], ranked: list[Candidate]) -> np.ndarray:
     """Signals of how answerable the question is, from the best-scored candidates."""
     total = sum(t.rarity for t in query_terms)
     unknown = sum(t.rarity for t in query_terms if not t.known) / total if total else 1.0
+    # A name the documents never use (a person, a place, an organisation): the question is
+    # about something they do not cover. Not in an English question, which writes its own
+    # nouns with capitals ("Municipality").
+    unknown_name = float(not query.english and any(t.name and not t.known for t in query_terms))
     if not ranked:
         danish = 0.0 if query.english else unknown
         units = float(bool(query.units))
         years = float(bool(query.years))
         return np.array(
-            [-10.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown, math.log1p(len(query_terms)), 0.0, danish, units, years]
+            [
+                *(-10.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown, math.log1p(len(query_terms)), 0.0, danish, units, years),
+                unknown_name,
+            ]
         )
     best = ranked[0]
     f = dict(zip(SPAN_FEATURES, best.features, strict=True))
     margin = best.score - ranked[1].score if len(ranked) > 1 else 5.0
     type_ok = {
-        "number": f["has_number"],
+        "number": f["new_number"],  # a number the question does not already hold
         "date": f["has_date"],
         "who": f["has_name"],
         "why": f["reason_wanted"],
@@ -319,6 +364,7 @@ def question_features(query: Query, query_terms: list[Term], ranked: list[Candid
             # one, whose words a Danish corpus lacks anyway
             0.0 if query.english else unknown,
             *_absent(query, best.passage),
+            unknown_name,
         ]
     )
 
