@@ -9,7 +9,10 @@ A question gathers when
 * it names at least one facet value the register holds: a municipality of some trial
   (fuzzy, on the folded name, the scan's spelling or its repair), a status (the phrases
   of corpus/register.toml ``[status]`` or the status's own caption), or a word of some
-  but not all trial titles;
+  but not all trial titles; or, naming none of these, a year in which some trial's
+  status ends ("Hvilke forsøg fortsætter i 2022?": the status dates say which run to
+  the end of 2022, in whatever words the question puts it; each item shows its status,
+  so the reader sees what the date belongs to);
 * at most ``LEFTOVER`` of its other content words are unaccounted for, no negation is
   left over, and every year it names is one the matching field states;
 * and at least one trial matches every facet it names.
@@ -24,11 +27,12 @@ the words come from the register and its vocabulary file.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import threading
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -42,6 +46,7 @@ from assistant.messages import (
     gather_uncertain,
     over_time_lead,
     set_note,
+    year_note,
 )
 from assistant.query import CAUSAL, Query
 from assistant.schema import Citation, Repair
@@ -290,7 +295,8 @@ class Gatherer:
         rest = [t for t in rest if t not in town_words]
         topics, topic_words = self._topic(rest) if not status and not towns else ([], set())
         rest = [t for t in rest if t not in topic_words]
-        if not (status or towns or topics):
+        years = list(query.years) if not (status or towns or topics) else []
+        if not (status or towns or topics or years):
             return None
         if any(t in NEGATIONS for t in rest):
             return None
@@ -303,12 +309,29 @@ class Gatherer:
             if (not status or (t.status and t.status.value == status[0]))
             and all(town in _towns_of(t) for town in towns)
             and all(self._in_title(term(w, self.language), t) for w in topics)
+            and (not years or _status_year(t) in years)
         ]
-        if not trials or not self._years_agree(query, trials, bool(status)):
+        if not trials or not self._years_agree(query, trials, bool(status or years)):
             return None
-        return self._write(
-            query, trials, status[0] if status else None, towns, topics, catalog, names, text_of, "why" in query.kinds
+        by_year = years
+        statuses = {t.status.value for t in trials if t.status}
+        if years and len(statuses) == 1:  # the year picked out one status: answer as for it
+            status, years = (statuses.pop(), set()), []
+        got = self._write(
+            query,
+            trials,
+            status[0] if status else None,
+            towns,
+            topics,
+            catalog,
+            names,
+            text_of,
+            "why" in query.kinds,
+            years,
         )
+        if got is not None and by_year:  # say how the question was read: by the date alone
+            got = dataclasses.replace(got, text=f"{year_note(by_year)}\n{got.text}")
+        return got
 
     # -- time ----------------------------------------------------------------------------
     def over_time(
@@ -442,6 +465,7 @@ class Gatherer:
         names: dict[str, str],
         text_of: Callable[[str], str | None],
         why: bool = False,
+        years: Sequence[str] = (),
     ) -> Gathered | None:
         draft = _Draft(catalog, names, text_of)
         lead_cite = None
@@ -465,6 +489,8 @@ class Gatherer:
             if n is None:
                 return None
             until = f" ({until_phrase(trial.status)})" if status and len(untils) > 1 and trial.status else ""
+            if years and trial.status:  # gathered by the status's date: say which status it is
+                until = f" ({STATUS_LABELS.get(trial.status.value, trial.status.value)} {until_phrase(trial.status)})"
             reason = ""
             if why and trial.reasons:
                 piece = _reason_piece(trial.reasons[0].citation, catalog, names)
@@ -472,7 +498,7 @@ class Gatherer:
                 reason = f": {draft.reading(m)} [{m}]" if m is not None else ""
             items.append(f"- {trial.title}{until} [{n}]{reason}")
         heading = draft.reading(lead_cite) if lead_cite else ""
-        lead = gather_lead(len(trials), self.item_word, label, towns, topics, heading, lead_cite)
+        lead = gather_lead(len(trials), self.item_word, label, towns, topics, heading, lead_cite, years)
         lines = [lead, *items]
         for town in towns[:1]:
             for trial, alias in _uncertain(self.register, town, trials):
@@ -564,6 +590,14 @@ def _reason_piece(paragraph: RegisterCitation, catalog: Catalog, names: dict[str
     return paragraph.model_copy(
         update={"start": start, "end": end, "quote": paragraph.quote[start - paragraph.start : end - paragraph.start]}
     )
+
+
+def _status_year(trial: Trial) -> str | None:
+    """The year the trial's status runs to ("udgangen af 2022", "31/12-21"), if it says."""
+    if trial.status is None or not trial.status.until:
+        return None
+    found = find_dates(trial.status.until)
+    return str(found[-1].year) if found else None
 
 
 def _towns_of(trial: Trial) -> set[str]:

@@ -74,6 +74,7 @@ def gather_lead(
     topics: Sequence[str] = (),
     heading: str = "",
     cited: int | None = None,
+    years: Sequence[str] = (),
 ) -> str:
     """The first line of an answer gathered from the trial register: where the items
     stand and how many ("Under »Forsøg, der ikke udbredes« [1] står 4 forsøg (stopper
@@ -88,7 +89,15 @@ def gather_lead(
         parts.append(f"{_joined(list(towns))} blandt kommunerne")
     if topics:
         parts.append(f"{_joined([quoted(t) for t in topics])} i titlen")
+    if years:
+        parts.append(f"en status, der gælder til {_joined(list(years))}")
     return f"Med {_joined(parts)} står {n}:"
+
+
+def year_note(years: Sequence[str]) -> str:
+    """The first line of a list gathered by a year alone: how the question was read."""
+    shown = _joined(list(years))
+    return f"Læst ud fra årstallet {shown}: forsøg, hvis status i dokumenterne gælder til {shown}."
 
 
 def gather_uncertain(town: str, name: str, title: str, cited: int) -> str:

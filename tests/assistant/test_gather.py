@@ -21,17 +21,19 @@ def cite(quote: str, after: str = "") -> RegisterCitation:
     return RegisterCitation(source=SOURCE, title="Status", quote=quote, start=start, end=end, date="2021")
 
 
-def trial(title: str, status: str, caption: str, towns: str, alias: Alias | None = None) -> Trial:
+def trial(
+    title: str, status: str, caption: str, towns: str, alias: Alias | None = None, until: str = "udgangen af 2022"
+) -> Trial:
     return Trial(
         title=title,
         citation=cite(title),
-        status=TrialStatus(value=status, until="udgangen af 2022", citation=cite(caption)),  # type: ignore[arg-type]
+        status=TrialStatus(value=status, until=until, citation=cite(caption)),  # type: ignore[arg-type]
         municipalities=Municipalities(value=towns.replace(" og ", ", ").split(", "), citations=[cite(towns, title)]),
         aliases=[alias] if alias else [],
     )
 
 
-def register() -> Register:
+def register(stop: str = "udgangen af 2022") -> Register:
     uncertain = Alias(
         name="Mentorordning",
         source=SOURCE,
@@ -43,15 +45,15 @@ def register() -> Register:
         trials=[
             trial("Mikrolån", "forlænget", "Forsøg, der forlænges", "Aalborg og Thisted"),
             trial("Psykologhjælp", "forlænget", "Forsøg, der forlænges", "Thisted"),
-            trial("Iværksætteri", "stopper", "Forsøg, der stopper", "Aalborg"),
-            trial("Mentorregler", "stopper", "Forsøg, der stopper", "Rebild", uncertain),
+            trial("Iværksætteri", "stopper", "Forsøg, der stopper", "Aalborg", until=stop),
+            trial("Mentorregler", "stopper", "Forsøg, der stopper", "Rebild", uncertain, until=stop),
         ]
     )
 
 
-def ask(question: str) -> Gathered | None:
+def ask(question: str, stop: str = "udgangen af 2022") -> Gathered | None:
     query: Query = parse(question, 500)
-    gatherer = Gatherer.build(register(), VOCABULARY)
+    gatherer = Gatherer.build(register(stop), VOCABULARY)
     return gatherer.gather(query, Catalog({}, {}), {}, lambda source: TEXT if source == SOURCE else None)
 
 
@@ -83,3 +85,31 @@ def test_every_citation_quotes_the_source_text_exactly() -> None:
         got = ask(question)
         assert got is not None and got.citations
         assert all(c.quote == TEXT[c.start : c.end] and c.source == SOURCE for c in got.citations)
+
+
+def test_a_year_alone_picks_the_trials_whose_status_runs_to_it_and_says_so() -> None:
+    # no status word of the vocabulary ("kører videre", "lukker"): the status dates decide
+    running = ask("Hvilke forsøg kører videre i 2022?", stop="31/12-21")
+    assert running is not None and running.count == 2
+    lines = running.text.splitlines()
+    assert lines[0].startswith("Læst ud fra årstallet 2022")
+    assert lines[1].startswith("Under »Forsøg, der forlænges« [1] står 2 forsøg")
+    assert lines[2:] == ["- Mikrolån [2]", "- Psykologhjælp [3]"]
+    closing = ask("hvilke forsog lukker ved nytaar 2021", stop="31/12-21")
+    assert closing is not None and [line.split(" [")[0] for line in closing.text.splitlines()[2:]] == [
+        "- Iværksætteri",
+        "- Mentorregler",
+    ]
+
+
+def test_a_year_no_status_runs_to_or_a_negation_falls_through() -> None:
+    assert ask("Hvilke forsøg kører videre i 2019?", stop="31/12-21") is None
+    assert ask("Hvilke forsøg kører ikke videre i 2022?", stop="31/12-21") is None
+
+
+def test_a_year_shared_by_two_statuses_lists_each_trial_with_its_status() -> None:
+    got = ask("Hvilke forsøg kører i 2022?")
+    assert got is not None and got.count == 4
+    items = [line for line in got.text.splitlines() if line.startswith("- ")]
+    assert "- Mikrolån (forlænget til udgangen af 2022) [1]" in items
+    assert any(line.startswith("- Iværksætteri (stopper") for line in items)
