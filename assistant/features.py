@@ -275,11 +275,10 @@ def span_candidates(
                         0.0,  # english_cov, below
                         0.0,  # dense_in_passage, below
                         0.0,  # cov_in_passage, below
-                        max(
+                        max(  # dense_neighbour: the closer of the spans before and after it
                             (
                                 span_dense.get((passage.meta.source, s.start, s.end), 0.0)
-                                for s in passage.spans[max(0, i - 1) : i + 2 : 2]
-                                if s is not span
+                                for s in passage.spans[max(0, i - 1) : i] + passage.spans[i + 1 : i + 2]
                             ),
                             default=span_dense.get(key, 0.0),
                         ),

@@ -164,3 +164,28 @@ def test_a_question_for_an_amount_the_passage_lacks_says_so(catalog: Catalog) ->
 def test_a_year_the_passage_never_names_says_so(catalog: Catalog) -> None:
     assert _question(catalog, "Hvad sker der med forsøget med grus i 2031?")["year_missing"] == 1.0
     assert _question(catalog, "Hvad sker der med forsøget med grus?")["year_missing"] == 0.0
+
+
+def test_a_number_the_question_already_holds_is_not_a_new_one(catalog: Catalog) -> None:
+    asked = _features(catalog, "Hvor mange borgere måles trygheden blandt?")
+    assert _row(asked, "200 borgere")["new_number"] == 1.0
+    repeated = _features(catalog, "Hvor mange af de 200 borgere måles trygheden blandt?")
+    assert _row(repeated, "200 borgere")["new_number"] == 0.0  # it only repeats the question's number
+    assert _row(_features(catalog, "Hvad måles trygheden blandt?"), "200 borgere")["new_number"] == 0.0  # not asked
+
+
+def test_spans_are_also_compared_within_their_passage(catalog: Catalog) -> None:
+    dense = {("doc.txt", 0, 35): 0.9, ("doc.txt", 36, 71): 0.5, ("doc.txt", 72, len(SOURCE)): 0.7}
+    rows = _features(catalog, "Hvornår stopper forsøget med grus?", dense=dense)
+    # "b" holds the last two sentences (the middle one counts in "a", the higher passage)
+    assert _row(rows, "Stierne")["dense_in_passage"] == 0.0  # the best of its own passage
+    assert _row(rows, "Stierne")["dense_gap"] == pytest.approx(-0.2)  # though not of the question
+    assert _row(rows, "200 borgere")["dense_in_passage"] == pytest.approx(-0.4)
+    assert _row(rows, "31/12-30")["dense_neighbour"] == pytest.approx(0.5)  # its one neighbour
+
+
+def test_a_name_the_documents_never_use_marks_the_question(catalog: Catalog) -> None:
+    assert _question(catalog, "Hvad mener Xylofonforeningen om forsøget med grus?")["unknown_name"] == 1.0
+    assert _question(catalog, "Hvad mener borgerne om forsøget med grus?")["unknown_name"] == 0.0
+    # a typo of a word the documents use is corrected, not an unknown name
+    assert _question(catalog, "Hvad siger Stierne om Gruus?")["unknown_name"] == 0.0
