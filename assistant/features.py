@@ -38,6 +38,7 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _PERCENT = re.compile(r"\d\s*(?:%|procent|pct\b|percent)", re.IGNORECASE)
+_HOURS = re.compile(r"\d\s*(?:timer\b|time\b|t\.|hours?\b)", re.IGNORECASE)
 _CAUSAL = re.compile(
     r"\b(fordi|da|derfor|grundet|skyldes|årsag\w*|idet|baggrund|eftersom|henblik|since|because|due)\b", re.IGNORECASE
 )
@@ -188,6 +189,7 @@ class SpanText:
     has_reason: bool
     has_money: bool = False
     has_percent: bool = False
+    has_hours: bool = False
 
     @classmethod
     @lru_cache(maxsize=65_536)  # the same spans come back question after question
@@ -200,6 +202,7 @@ class SpanText:
             has_reason=bool(_CAUSAL.search(text)),
             has_money=bool(_MONEY.search(text)),
             has_percent=bool(_PERCENT.search(text)),
+            has_hours=bool(_HOURS.search(text)),
         )
 
 
@@ -374,7 +377,7 @@ def _absent(query: Query, passage: Passage) -> tuple[float, float]:
     the passage, its headings and its document title never mention."""
     text = passage.node.text
     facts = SpanText.of(text)
-    has = {"money": facts.has_money, "percent": facts.has_percent}
+    has = {"money": facts.has_money, "percent": facts.has_percent, "hours": facts.has_hours}
     unit_missing = float(any(not has[u] for u in query.units))
     if not query.years:
         return unit_missing, 0.0

@@ -72,8 +72,8 @@ _KINDS = (
     ("why", re.compile(r"\b(hvorfor|begrundelse(n)?|(å|aa|a)rsag(en)?|why|reason)\b")),
     ("who", re.compile(r"\b(hvem|who|whom)\b")),
 )
-# What unit an answer must carry, whatever the question's kind: an amount of money or a
-# share. Danish and English question words, matched on the folded question (ø also as oe/o).
+# What unit an answer must carry, whatever the question's kind: an amount of money, a
+# share, a number of hours. Danish and English question words, matched on the folded question (ø also as oe/o).
 _UNITS = (
     (
         "money",
@@ -83,6 +83,7 @@ _UNITS = (
         ),
     ),
     ("percent", re.compile(r"\b(\w*procent\w*|pct|percent\w*|rate)\b|%")),
+    ("hours", re.compile(r"\b(\w*timer|hours?)\b")),
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # Question words long enough to recognise through one typo ("hvike", "hvlike", "wqich"):

@@ -153,6 +153,8 @@ def test_amounts_and_shares_are_told_apart_from_counts() -> None:
     assert not SpanText.of("Trygheden måles blandt 200 borgere.").has_money
     assert SpanText.of("Svarprocenten var 45 %.").has_percent
     assert not SpanText.of("Svarprocenten var høj.").has_percent
+    assert SpanText.of("Borgeren arbejder 12 timer om ugen.").has_hours
+    assert not SpanText.of("Opfølgning hvert 2½ år.").has_hours
 
 
 def test_a_question_for_an_amount_the_passage_lacks_says_so(catalog: Catalog) -> None:

@@ -73,6 +73,8 @@ def test_units_and_years_the_answer_must_carry() -> None:
     assert parse("How much did the evaluation cost?", 500).units == {"money"}
     assert parse("Hvad var svarprocenten?", 500).units == {"percent"}
     assert parse("Hvor mange borgere deltog?", 500).units == frozenset()
+    assert parse("Hvor mange arbejdstimer sparede de?", 500).units == {"hours"}
+    assert parse("How many hours a week did they work?", 500).units == {"hours"}
     assert parse("Hvad skete der i 2025 og 2026?", 500).years == ("2025", "2026")
     assert parse("Hvilke forsøg stopper 31/12-21?", 500).years == ()
 
