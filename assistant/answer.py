@@ -9,7 +9,9 @@ list is the answer. Three shapes:
   items under one slide heading, a bulleted run after a lead-in): every item;
 * sentences: the span that holds the answer first, then spans of the same passage (the
   same table row, slide or section) that the model rates nearly as well; never a span of
-  a neighbouring row or trial;
+  a neighbouring row or trial. When the ranker is less sure of its best span than the
+  fitted ``sure`` (as likely wrong as right), the answer is flagged as uncertain and the
+  best spans of the next passages come with it, apart, as other places to look;
 * a refusal, when the model does not believe the documents answer: for a near miss
   (P(answerable) at least the fitted ``near_miss``) the nearest passages are cited as
   possibly relevant; below it (an off-topic question) the refusal cites nothing.
@@ -27,7 +29,7 @@ import numpy as np
 
 from assistant.catalog import Catalog, Passage
 from assistant.features import LIST_FEATURES, Candidate, Evidence, coverage, match, question_features
-from assistant.model import AnswerModel, sigmoid
+from assistant.model import AnswerModel, sigmoid, top_probability
 from assistant.schema import Citation, Repair
 from core.config import AnswerSettings
 from core.index_schema import Span
@@ -94,6 +96,10 @@ class Decision:
     answerable: float  # P(the documents answer the question)
     ranked: list[Candidate]
     best_list: ListCandidate | None = None
+    # a sentence answer whose best span the ranker is less sure of than ``thresholds.sure``
+    # is flagged, with the best spans of other passages as places that may hold the answer
+    uncertain: bool = False
+    also: list[Citation] = field(default_factory=list)
 
 
 class Answerer:
@@ -126,7 +132,10 @@ class Answerer:
             return Decision(*self._refuse(ranked, answerable), answerable, ranked, best_list)
         if best_list is not None and best_list.probability >= self.model.thresholds.list:
             return Decision(*self._list(best_list), answerable, ranked, best_list)
-        return Decision(*self._sentences(ranked, query.kind == "list"), answerable, ranked, best_list)
+        text, answered, citations = self._sentences(ranked, query.kind == "list")
+        uncertain = top_probability(np.array([c.score for c in ranked])) < self.model.thresholds.sure
+        also = self._also(ranked, citations) if uncertain else []
+        return Decision(text, answered, citations, answerable, ranked, best_list, uncertain, also)
 
     # -- lists -----------------------------------------------------------------------
     def list_candidates(self, evidence: Evidence, ranked: list[Candidate]) -> list[ListCandidate]:
@@ -237,6 +246,21 @@ class Answerer:
                 f"- {draft.read(best.passage, s)} [{draft.cite(best.passage, s, best.score)}]" for s in items
             )
         return " ".join(parts), True, draft.citations()
+
+    def _also(self, ranked: list[Candidate], cited: list[Citation]) -> list[Citation]:
+        """The best span of each of the next best passages (up to ``nearby_passages``),
+        other than the answer's, numbered after the answer's citations."""
+        draft = Draft(self.catalog)
+        used = {ranked[0].passage.id}
+        quoted = {(c.source, c.start, c.end) for c in cited}
+        for c in ranked[1:]:
+            if len(draft.cited) >= self.settings.nearby_passages:
+                break
+            if c.passage.id in used or c.key in quoted:
+                continue
+            used.add(c.passage.id)
+            draft.cite(c.passage, c.span, float(sigmoid(c.score)))
+        return [citation.model_copy(update={"n": len(cited) + citation.n}) for citation in draft.citations()]
 
     def _introduced(self, best: Candidate) -> list[Span]:
         """The items right after ``best`` when it ends with a colon, as a lead-in does."""

@@ -11,7 +11,10 @@ on. A Chroma server that stops answering is retried with growing pauses for at m
 server answers again.
 
 ``ask --json`` writes the answer's fields: ``question, answer, answered, citations,
-context, read_as, incomplete, notice, scope, searched, timings_ms``; each citation has
+context, read_as, incomplete, notice, scope, searched, uncertain, also, timings_ms``;
+``uncertain`` says the answerer is less sure of the answer than of an even chance, and
+``also`` then lists other places that may hold it (citations, numbered after the
+answer's own, which the answer's text does not cite); each citation has
 ``n, source, title, locator, quote, start, end, score, date, reading, repairs``. ``quote`` is
 the verbatim source text at ``start:end``; ``reading`` the text the answer states
 (hyphens joined, a scan's damaged words repaired: each in ``repairs`` as ``start, end,
@@ -31,8 +34,9 @@ from typing import Any, TextIO
 
 from assistant.conversation import check_history
 from assistant.engine import Assistant, build_assistant
+from assistant.messages import uncertain_note
 from assistant.query import validate
-from assistant.schema import Answer
+from assistant.schema import Answer, Citation
 from assistant.trials import print_register
 from core.cliutil import DanishParser, describe, fail, setup_logging
 from core.config import load_settings
@@ -89,16 +93,25 @@ def format_answer(answer: Answer) -> str:
     """The answer and its numbered sources, for a person at a terminal."""
     lines = [answer.answer, ""]
     notes = [f"Bemærk: {note}" for note in (answer.scope, answer.notice) if note]
+    if answer.uncertain:
+        notes.insert(0, uncertain_note([c.n for c in answer.also]))
     if notes:
         lines[1:1] = ["", *notes]
     if answer.citations:
         lines.append("Kilder:" if answer.answered else "Muligvis relevante steder (besvarer ikke spørgsmålet):")
-    for c in answer.citations:
-        quote = display(c.quote)
-        lines.append(f"[{c.n}] {c.title}{f' ({c.date})' if c.date else ''} – {c.locator}")
-        lines.append(f"    »{quote}«")
-        lines.append(f"    {c.source}, tegn {c.start}–{c.end}")
+    lines += _cited(answer.citations)
+    if answer.also:
+        lines += ["", "Andre steder, der kan svare:", *_cited(answer.also)]
     return "\n".join(lines).rstrip()
+
+
+def _cited(citations: list[Citation]) -> list[str]:
+    lines = []
+    for c in citations:
+        lines.append(f"[{c.n}] {c.title}{f' ({c.date})' if c.date else ''} – {c.locator}")
+        lines.append(f"    »{display(c.quote)}«")
+        lines.append(f"    {c.source}, tegn {c.start}–{c.end}")
+    return lines
 
 
 @dataclass

@@ -177,6 +177,8 @@ class Assistant:
             notice=incomplete_notice(len(missing), total),
             scope=scope_notice([view.catalog.documents[s].title or s for s in searched], len(view.catalog.documents)),
             searched=searched,
+            uncertain=decision.uncertain,
+            also=decision.also,
             timings_ms=timings,
         )
         return Trace(answer, evidence, decision)

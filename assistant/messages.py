@@ -100,6 +100,14 @@ def year_note(years: Sequence[str]) -> str:
     return f"Læst ud fra årstallet {shown}: forsøg, hvis status i dokumenterne gælder til {shown}."
 
 
+def uncertain_note(also: Sequence[int]) -> str:
+    """The line after an uncertain answer, pointing to the other places that may hold it."""
+    if not also:
+        return "Usikkert svar: tjek citatet, før du bruger det."
+    markers = ", ".join(f"[{n}]" for n in also)
+    return f"Usikkert svar: tjek citatet. Svaret kan også stå her: {markers}."
+
+
 def gather_uncertain(town: str, name: str, title: str, cited: int) -> str:
     """The line for a municipality named only under an uncertain alias (not counted)."""
     return (

@@ -7,6 +7,10 @@ them, read from a small JSON file that ``python -m evals fit`` writes.
 * ``answerable``: P(the documents answer the question), from the question's signals;
 * ``list``: P(this list is the complete answer to a list question).
 
+The span ranker's softmax over a question's candidates says how sure it is of its best
+span (``top_probability``); ``thresholds.sure`` is where that is calibrated to an even
+chance.
+
 The file records what it was fitted on (the dev splits only) and when.
 """
 
@@ -65,6 +69,11 @@ class Thresholds:
     # a refusal cites the nearest passages only at or above this P(answerable) (a near
     # miss); below it (an off-topic question) it cites nothing. 0.0: always (older files)
     near_miss: float = 0.0
+    # a sentence answer is flagged as uncertain (and shown with other places that may hold
+    # the answer) when the ranker's softmax probability of its best span is below this:
+    # the probability at which, calibrated out of fold on the dev splits, the best span is
+    # as likely wrong as right. 0.0: never (older files)
+    sure: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,14 @@ class AnswerModel:
             "answerable": self.answerable.to_dict(),
             "list": self.list.to_dict(),
         }
+
+
+def top_probability(scores: np.ndarray) -> float:
+    """The softmax probability of the best of a question's candidate scores."""
+    if not len(scores):
+        return 0.0
+    shifted = np.exp(np.asarray(scores, dtype=np.float64) - np.max(scores))
+    return float(shifted.max() / shifted.sum())
 
 
 def sigmoid(x: float | np.ndarray) -> float | np.ndarray:

@@ -51,6 +51,11 @@ class Answer(BaseModel):
     ``searched`` names the sources searched when the question was limited to some
     documents, and ``scope`` says so in one Danish sentence, which every caller shows
     with the answer; both are empty when every document was searched.
+
+    ``uncertain`` says the answerer is less sure of its answer than of an even chance;
+    ``also`` then holds the best places of other passages (numbered after ``citations``),
+    which every caller shows apart, after ``uncertain_note``. They are not the answer: the
+    answer's text cites none of them.
     """
 
     question: str
@@ -63,4 +68,6 @@ class Answer(BaseModel):
     notice: str = ""
     scope: str = ""
     searched: list[str] = Field(default_factory=list)
+    uncertain: bool = False
+    also: list[Citation] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)

@@ -15,9 +15,10 @@ read here. Each source counts as much as the other, whatever its size.
    the best span's score a further span of its passage may score and still join the answer (the most accurate
    choice whose median answer stays under ``MAX_MEDIAN_CHARS``), the list threshold (most
    accurate), the refusal threshold (the highest that refuses at most
-   ``MAX_WRONGLY_REFUSED`` of each source's answerable dev questions), and the near-miss
+   ``MAX_WRONGLY_REFUSED`` of each source's answerable dev questions), the near-miss
    bar (the highest below which fall at most ``MAX_BARE_REFUSALS`` of each source's
-   answerable dev questions: a refusal below it cites no passages).
+   answerable dev questions: a refusal below it cites no passages), and the bar below
+   which an answer is flagged as uncertain (``choose_sure``: calibrated out of fold).
 
 The result is written to assistant/fitted/answerer.json with what it was fitted on.
 """
@@ -41,7 +42,7 @@ from sklearn.preprocessing import StandardScaler
 from assistant.answer import Answerer
 from assistant.engine import Assistant, Trace, build_assistant
 from assistant.features import LIST_FEATURES, QUESTION_FEATURES, SPAN_FEATURES, question_features
-from assistant.model import DEFAULT_FILE, AnswerModel, Logistic, Thresholds, sigmoid
+from assistant.model import DEFAULT_FILE, AnswerModel, Logistic, Thresholds, sigmoid, top_probability
 from core.config import PROJECT_ROOT, Settings
 from core.textnorm import display
 from evals import metrics
@@ -131,6 +132,20 @@ def _balanced(sources: list[str]) -> np.ndarray:
     return np.array([len(sources) / (len(counts) * counts[s]) for s in sources])
 
 
+def _span_groups(examples: list[Example]) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(source, features, gold mask) of each answerable question whose candidates hold a
+    gold span and another to tell it from."""
+    out = []
+    for ex in examples:
+        if not ex.answerable:
+            continue
+        cands = ex.trace.decision.ranked
+        ys = np.array([ex.span_label(c.passage.meta.source, c.passage.quote(c.span)) for c in cands], dtype=bool)
+        if ys.any() and not ys.all():  # retrieval missed it, or nothing to tell apart
+            out.append((ex.source, np.stack([c.features for c in cands]), ys))
+    return out
+
+
 def fit_span(examples: list[Example]) -> Logistic:
     """A listwise ranker (a linear softmax over each question's candidates, as in a
     conditional logit / ListNet): it maximises the probability the softmax puts on the
@@ -140,14 +155,10 @@ def fit_span(examples: list[Example]) -> Logistic:
     question) it ranked a gold span first more often than the pairwise logistic ranker
     it replaced (bank dev 0.476 vs 0.461, bank dev fact questions 0.419 vs 0.368, external
     dev 0.680 vs 0.656)."""
-    per_question = []
-    for ex in examples:
-        if not ex.answerable:
-            continue
-        cands = ex.trace.decision.ranked
-        ys = np.array([ex.span_label(c.passage.meta.source, c.passage.quote(c.span)) for c in cands], dtype=bool)
-        if ys.any() and not ys.all():  # retrieval missed it, or nothing to tell apart
-            per_question.append((ex.source, np.stack([c.features for c in cands]), ys))
+    return _fit_ranker(_span_groups(examples))
+
+
+def _fit_ranker(per_question: list[tuple[str, np.ndarray, np.ndarray]]) -> Logistic:
     if not per_question:
         raise ValueError("ingen dev-spørgsmål har både et svar-udsnit og et andet udsnit at skelne fra")
     scaler = StandardScaler().fit(np.vstack([x for _, x, _ in per_question]))
@@ -175,6 +186,58 @@ def _softmax_ranker(groups: list[tuple[np.ndarray, np.ndarray, float]], c: float
 
     result = minimize(loss, np.zeros(groups[0][0].shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 2000})
     return result.x
+
+
+def _group_of(ex: Example) -> str:
+    """What a fold keeps together: a bank topic (with its perturbations), an article."""
+    return f"{ex.source}:{ex.item.get('topic') or ex.item.get('context_file') or ex.item['id']}"
+
+
+def choose_sure(examples: list[Example], model: AnswerModel, folds: int = 5) -> tuple[float, dict[str, Any]]:
+    """The ranker's top probability below which a sentence answer is more likely wrong
+    than right. Each question is answered (the real answerer, ``model``'s thresholds) by a
+    ranker fitted without its topic or article (``folds`` folds), so its probability is
+    what the ranker says of a question it has not seen; a logistic calibration of "the
+    answer holds the gold" on its log-odds gives the probability where the calibrated
+    chance is one half. Lists are not flagged, and do not count."""
+    chosen = [ex for ex in examples if ex.answerable and ex.trace.decision.ranked]
+    names = sorted({_group_of(ex) for ex in chosen})
+    fold_of = {name: i % folds for i, name in enumerate(names)}
+    never = replace(model.thresholds, sure=0.0)
+    tops, right = [], []
+    for k in range(folds):
+        ranker = _fit_ranker(_span_groups([ex for ex in chosen if fold_of[_group_of(ex)] != k]))
+        answerer_model = replace(model, span=ranker, thresholds=never)
+        for ex in chosen:
+            if fold_of[_group_of(ex)] != k:
+                continue
+            d = Answerer(ex.answerer.catalog, ex.answerer.settings, answerer_model).answer(
+                ex.trace.evidence, list(ex.trace.decision.ranked)
+            )
+            if not d.answered or (d.best_list is not None and d.best_list.probability >= never.list):
+                continue
+            tops.append(top_probability(np.array([c.score for c in d.ranked])))
+            right.append(ex.correct(d.text, " ".join(display(c.quote) for c in d.citations)))
+    y = np.array(right, dtype=bool)
+    report: dict[str, Any] = {"answers": len(y), "right": round(float(y.mean()), 3) if len(y) else 0.0}
+    if len(set(y.tolist())) < 2:
+        return 0.0, report
+    p = np.clip(tops, 1e-6, 1 - 1e-6)
+    x = np.log(p / (1 - p)).reshape(-1, 1)
+    calibration = LogisticRegression(C=C).fit(x, y)
+    slope, intercept = float(calibration.coef_[0][0]), float(calibration.intercept_[0])
+    if slope <= 0:  # the probability says nothing: flag nothing
+        return 0.0, report
+    sure = float(sigmoid(-intercept / slope))  # the log-odds where the calibrated chance is 1/2
+    flagged = np.array(tops) < sure
+    report.update(
+        {
+            "flagged": round(float(flagged.mean()), 3),
+            "right_flagged": round(float(y[flagged].mean()), 3) if flagged.any() else None,
+            "right_unflagged": round(float(y[~flagged].mean()), 3) if (~flagged).any() else None,
+        }
+    )
+    return sure, report
 
 
 def rescore(examples: list[Example], model: AnswerModel) -> None:
@@ -312,6 +375,8 @@ def fit(settings: Settings, external_set: Path | None, out: Path = DEFAULT_FILE)
     if listed is not None:
         model = replace(model, list=listed)
     thresholds, report = choose_thresholds(examples, model)
+    sure, report["sure"] = choose_sure(examples, replace(model, thresholds=thresholds))
+    thresholds = replace(thresholds, sure=round(sure, 6))
     counts = {
         s: {"answerable": sum(ex.answerable for ex in examples if ex.source == s),
             "unanswerable": sum(not ex.answerable for ex in examples if ex.source == s)}

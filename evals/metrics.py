@@ -125,6 +125,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, float]:
     answerable = [r for r in rows if r["kind"] != "refusal"]
     refusals = [r for r in rows if r["kind"] == "refusal"]
     lists = [r for r in rows if r["kind"] == "list"]
+    answered = [r for r in answerable if r["answered"]]
     cited = [r["cited_right_document"] for r in rows if r["cited_right_document"] is not None]
     citations = [v for r in rows for v in r["verbatim"]]
     retrieved = [r for r in rows if r["recall"] is not None]
@@ -138,6 +139,14 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, float]:
         "refusal_accuracy": mean([float(r["correct"]) for r in refusals]) if refusals else 1.0,
         "false_refusals": float(sum(1 for r in answerable if not r["answered"])),
         "wrongly_refused": mean([float(not r["answered"]) for r in answerable]),
+        # answers flagged as uncertain, how often a flagged and an unflagged answer is right,
+        # and how often a wrong flagged answer's other places hold the gold
+        "uncertain": mean([float(r.get("uncertain", False)) for r in answered]),
+        "accuracy_sure": mean([float(r["correct"]) for r in answered if not r.get("uncertain")]),
+        "accuracy_uncertain": mean([float(r["correct"]) for r in answered if r.get("uncertain")]),
+        "found_elsewhere": mean(
+            [float(r.get("found_elsewhere", False)) for r in answered if r.get("uncertain") and not r["correct"]]
+        ),
         "recall_at_k": mean([r["recall"] for r in retrieved]),
         "mrr": mean([r["rr"] for r in retrieved]),
         "latency_p50_ms": median(latencies) if latencies else 0.0,

@@ -45,7 +45,11 @@ def evaluate(
                 "missing": [g for g in item["must_include"] if not metrics.group_found(answer["answer"], g)],
                 "cited_right_document": metrics.cited_right_document(item, answer),
                 "cited_sources": sorted({Path(c["source"]).name for c in answer["citations"]}),
-                "verbatim": [metrics.verbatim(c, root) for c in answer["citations"]],
+                "verbatim": [metrics.verbatim(c, root) for c in [*answer["citations"], *answer["also"]]],
+                "uncertain": answer["uncertain"],
+                # the gold in the other places an uncertain answer points to (not counted as correct)
+                "found_elsewhere": bool(answer["also"])
+                and metrics.answer_correct(item, {"answered": True, "answer": "", "citations": answer["also"]}),
                 "recall": retrieval[0] if retrieval else None,
                 "rr": retrieval[1] if retrieval else None,
                 "answerable": round(trace.answerable, 4),

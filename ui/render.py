@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from assistant.messages import danish_date
+from assistant.messages import danish_date, uncertain_note
 from assistant.schema import Answer, Citation
 from core.index_schema import DocumentRecord
 from core.textnorm import display
@@ -125,6 +125,9 @@ def answer_message(answer: Answer) -> str:
             blocks.append(_line_md(line, by_n))
     if items:
         blocks.append("\n".join(items))
+    if answer.uncertain:  # the other places, each [n] a link like the answer's own
+        also = {c.n: c for c in answer.also}
+        blocks.append(f"*{_line_md(uncertain_note(sorted(also)), also)}*")
     notes = [note for note in (answer.scope, answer.notice) if note]
     blocks += [f"*{md_escape(note)}*" for note in notes]
     return "\n\n".join(blocks)
@@ -134,12 +137,17 @@ def plain_text(answer: Answer) -> str:
     """The answer and its sources as plain text, for a case note: the answer as read, the
     quotes verbatim."""
     lines = [f"Spørgsmål: {answer.question}", "", answer.answer]
+    if answer.uncertain:
+        lines += ["", uncertain_note([c.n for c in answer.also])]
     for note in (answer.scope, answer.notice):
         if note:
             lines += ["", note]
     if answer.citations:
         lines += ["", f"{_sources_label(answer)}:"]
         lines += [f"[{c.n}] {_dated(c)}, {c.locator}: »{display(c.quote)}«" for c in answer.citations]
+    if answer.also:
+        lines += ["", "Andre steder, der kan svare:"]
+        lines += [f"[{c.n}] {_dated(c)}, {c.locator}: »{display(c.quote)}«" for c in answer.also]
     return "\n".join(lines)
 
 
@@ -151,8 +159,14 @@ def sources_html(answer: Answer | None) -> str:
     if answer is None or not answer.citations:
         return ""
     groups = [(title, [_citation(c) for c in cites]) for title, cites in _by_document(answer.citations)]
+    also = [(title, [_citation(c) for c in cites]) for title, cites in _by_document(answer.also)]
     return render_template(
-        "sources.html", answered=answer.answered, label=_sources_label(answer), groups=groups, plain=plain_text(answer)
+        "sources.html",
+        answered=answer.answered,
+        label=_sources_label(answer),
+        groups=groups,
+        also=also,
+        plain=plain_text(answer),
     )
 
 

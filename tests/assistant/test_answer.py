@@ -175,3 +175,24 @@ def test_a_clean_document_is_stated_unrepaired(make: Make) -> None:
     answer = make(_model()).ask("Hvornår stopper forsøget med grus?")
     clean = [c for c in answer.citations if not c.source.endswith("scannet.txt")]
     assert clean and all(c.repairs == [] and c.reading == display(c.quote) for c in clean)
+
+
+def test_an_answer_the_ranker_is_unsure_of_is_flagged_with_other_places(make: Make, tiny_settings: Settings) -> None:
+    question = "Hvornår stopper forsøget med grus?"
+    sure = make(_model(_always(5.0))).trace(question)
+    assert sure.answer.answered and not sure.answer.uncertain and sure.answer.also == []
+    trace = make(_model(_always(5.0), sure=1.0), nearby_passages=2).trace(question)  # nothing is that sure
+    answer = trace.answer
+    assert answer.answered and answer.uncertain
+    assert answer.answer == sure.answer.answer and answer.citations == sure.answer.citations  # the answer is the same
+    # the other places: the best span of each of the next passages, numbered after the answer's
+    best = trace.decision.ranked[0].passage.id
+    nearest: dict[str, tuple[str, int, int]] = {}
+    for c in trace.decision.ranked:
+        if c.passage.id != best:
+            nearest.setdefault(c.passage.id, c.key)
+    assert [(c.source, c.start, c.end) for c in answer.also] == list(nearest.values())[:2]
+    assert [c.n for c in answer.also] == [len(answer.citations) + 1, len(answer.citations) + 2]
+    for c in answer.also:  # verbatim, and never in the answer's text
+        assert (tiny_settings.corpus_dir / Path(c.source).name).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+        assert f"[{c.n}]" not in answer.answer

@@ -50,11 +50,13 @@ def test_ask_json_has_the_documented_keys_and_exact_quotes(real_index: Settings)
         "notice",
         "scope",
         "searched",
+        "uncertain",
+        "also",
         "timings_ms",
     }
     assert payload["incomplete"] == [] and payload["notice"] == ""  # the whole corpus is indexed
     assert payload["scope"] == "" and payload["searched"] == []  # every document was searched
-    for c in payload["citations"]:
+    for c in payload["citations"] + payload["also"]:
         assert set(c) == {
             "n",
             "source",
@@ -161,3 +163,20 @@ def test_the_scope_of_a_filtered_answer_is_printed_with_it() -> None:
     scope = "Svaret bygger kun på 1 af 5 dokumenter: »Bilag 1«."
     answer = Answer(question="Hvad?", answer="Et svar.", answered=True, scope=scope, searched=["corpus/bilag.txt"])
     assert format_answer(answer).splitlines()[:3] == ["Et svar.", "", f"Bemærk: {scope}"]
+
+
+def test_an_uncertain_answer_prints_its_other_places_apart() -> None:
+    from assistant.cli import format_answer
+    from assistant.schema import Answer, Citation
+
+    def cite(n: int, quote: str) -> Citation:
+        return Citation(n=n, source="corpus/a.txt", title="A", locator="s. 1", quote=quote, start=0, end=9, score=1.0)
+
+    answer = Answer(
+        question="Hvad?", answer="Et svar. [1]", answered=True, citations=[cite(1, "Et svar.")],
+        uncertain=True, also=[cite(2, "Et andet.")],
+    )  # fmt: skip
+    lines = format_answer(answer).splitlines()
+    assert lines[2] == "Usikkert svar: tjek citatet. Svaret kan også stå her: [2]."
+    assert lines[lines.index("Andre steder, der kan svare:") + 1] == "[2] A – s. 1"
+    assert lines.index("Kilder:") < lines.index("Andre steder, der kan svare:")

@@ -220,3 +220,20 @@ def test_every_citation_shows_its_documents_date() -> None:
     assert '"Notat \\(26\\-08\\-2021\\) – Afsnit 1"' in answer_message(answer)  # the link's hover title
     assert "[1] Notat (26-08-2021), Afsnit 1:" in plain_text(answer)
     assert danish_date("2022") == "2022"
+
+
+def _unsure() -> Answer:
+    other = _citation(4, locator="Afsnit 9", quote="Forsøget forlænges.")
+    return _answer().model_copy(update={"uncertain": True, "also": [other]})
+
+
+def test_an_uncertain_answer_says_so_and_links_its_other_places() -> None:
+    message = answer_message(_unsure())
+    assert "Usikkert svar" in message
+    assert '[\\[4\\]](?doc=notat.txt&start=40&end=45 "Notat – Afsnit 9")' in message
+    assert "Usikkert svar" not in answer_message(_answer())
+    html = sources_html(_unsure())
+    assert "Andre steder, der kan svare" in html and "Forsøget forlænges." in html
+    assert "Andre steder" not in sources_html(_answer())
+    text = plain_text(_unsure())
+    assert "Svaret kan også stå her: [4]." in text and "[4] Notat, Afsnit 9: »Forsøget forlænges.«" in text
