@@ -145,6 +145,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     answerable = [r for r in rows if not r["left_out"]]
     left = [r for r in rows if r["left_out"]]
     refused = [r for r in answerable if not r["answered"]]
+    given = [r for r in answerable if r["answered"]]
     lengths = [r["answer_chars"] for r in answerable if r["answered"]]
     latencies = [r["latency_ms"] for r in rows]
     return {
@@ -156,6 +157,12 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "wrongly_refused_count": len(refused),
         "median_answer_chars": median(lengths) if lengths else None,
         "gold_in_first_sentence": _share([r["gold_in_first_sentence"] for r in answerable]),
+        "uncertain": _share([r.get("uncertain", False) for r in given]),
+        "accuracy_sure": _share([r["contains_gold"] for r in given if not r.get("uncertain")]),
+        "accuracy_uncertain": _share([r["contains_gold"] for r in given if r.get("uncertain")]),
+        "found_elsewhere": _share(
+            [r.get("found_elsewhere", False) for r in given if r.get("uncertain") and not r["contains_gold"]]
+        ),
         "left_out_refused": _share([not r["answered"] for r in left]),
         "left_out_answered_count": sum(1 for r in left if r["answered"]),
         "latency_p50_ms": round(median(latencies), 1) if latencies else None,
@@ -312,6 +319,9 @@ def evaluate(assistant: Assistant, items: list[dict[str, Any]]) -> list[dict[str
                 "contains_gold": answered and contains_gold(text, spans),
                 "gold_doc_cited": answered and item["context_file"] in sources,
                 "gold_in_first_sentence": answered and contains_gold(first_sentence(text), spans),
+                "uncertain": bool(answer.get("uncertain")),
+                # the gold in the other places an uncertain answer points to (not counted as the answer)
+                "found_elsewhere": any(contains_gold(c["quote"], spans) for c in answer.get("also", [])),
                 "answer_chars": len(text),
                 "latency_ms": round(latency, 2),
                 "cited_sources": sources,
@@ -358,6 +368,10 @@ LABELS = (
     ("wrongly_refused", "fejlagtigt afvist"),
     ("median_answer_chars", "median svarlængde (tegn)"),
     ("gold_in_first_sentence", "guldsvaret i første sætning"),
+    ("uncertain", "svar markeret usikre"),
+    ("accuracy_sure", "rigtige blandt sikre svar"),
+    ("accuracy_uncertain", "rigtige blandt usikre svar"),
+    ("found_elsewhere", "forkerte usikre: guld i de andre steder"),
     ("left_out_refused", "udeladte artikler afvist"),
     ("latency_p50_ms", "svartid p50 (ms)"),
     ("latency_p95_ms", "svartid p95 (ms)"),
