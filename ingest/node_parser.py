@@ -76,6 +76,7 @@ class StructuredNodeParser(NodeParser):
         context = display(fix(chunk.context))
         spans = tuple(Span(u.start, u.end, u.kind, search_text(fix(text[u.start : u.end]))) for u in chunk.units)
         heading = chunk.heading or (-1, -1)
+        head = display(fix(chunk.item)) or context.split(" – ")[-1] or info.title
         locator, page_marks = _with_page(chunk, list(info.pages))
         passage = PassageMeta(
             source=info.source,
@@ -108,9 +109,24 @@ class StructuredNodeParser(NodeParser):
             metadata={
                 **passage.to_chroma(),
                 EMBED_TEXT: f"{info.title}\n{context}\n{indexed}",
-                SPAN_TEXTS: json.dumps([display(fix(text[s.start : s.end])) for s in spans], ensure_ascii=False),
+                SPAN_TEXTS: json.dumps(
+                    [span_embed_text(head, display(fix(text[s.start : s.end]))) for s in spans], ensure_ascii=False
+                ),
             },
         )
+
+
+def span_embed_text(head: str, span: str) -> str:
+    """What a span is embedded as: its unit's name, then the span ("<row title>: <span>").
+
+    A sentence deep in a table row or section rarely names the trial it is about; led by
+    the row's title (or the innermost heading, or the document title) its vector says
+    which trial it speaks of. Measured cross-validated on the dev splits (2026-12-01): the
+    ranker's top span right 0.461 -> 0.473 on the bank and 0.675 -> 0.689 on the external
+    set, against the bare span.
+    """
+    head = head.strip()
+    return f"{head}: {span}" if head and head != span.strip() else span
 
 
 def _with_page(chunk: Chunk, pages: list[int]) -> tuple[str, str]:

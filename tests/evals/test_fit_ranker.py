@@ -39,3 +39,12 @@ def test_several_gold_spans_of_one_question_share_the_credit() -> None:
     z = np.array([[1.0], [1.0], [-1.0]])
     coef = _softmax_ranker([(z, np.array([True, True, False]), 1.0)], 1.0)
     assert coef[0] > 0
+
+
+def test_the_fit_leaves_out_further_dev_articles_but_never_one_already_left_out() -> None:
+    from evals.fit import extra_leave_out
+
+    dev = [f"squad-da-{n:02d}-a.txt" for n in range(0, 48, 4)]
+    extra = extra_leave_out(dev, [dev[5]])
+    assert extra and set(extra) <= set(dev) and dev[5] not in extra
+    assert len(extra) < len(dev) // 2  # most articles stay in the corpus: they give the answerable questions

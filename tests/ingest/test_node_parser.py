@@ -9,7 +9,7 @@ import json
 from llama_index.core.schema import Document, TextNode
 
 from core.index_schema import PassageMeta, SourceInfo
-from ingest.node_parser import EMBED_TEXT, SPAN_TEXTS, StructuredNodeParser
+from ingest.node_parser import EMBED_TEXT, SPAN_TEXTS, StructuredNodeParser, span_embed_text
 
 TEXT = (
     "Notat om grus\n\n"
@@ -41,7 +41,16 @@ def test_every_span_lies_in_its_document_and_has_its_display_text() -> None:
         shown = json.loads(node.metadata[SPAN_TEXTS])
         assert len(shown) == len(meta.spans)
         for span, text in zip(meta.spans, shown, strict=True):
-            assert text == " ".join(TEXT[span.start : span.end].split())
+            # embedded led by the name of its unit (row title, heading) when it has one
+            assert text.endswith(" ".join(TEXT[span.start : span.end].split()))
+
+
+def test_a_span_is_embedded_led_by_its_units_name() -> None:
+    status = next(n for n in _nodes() if "stopper" in n.text)
+    texts = json.loads(status.metadata[SPAN_TEXTS])
+    assert "Status: Forsøget med grus stopper 31/12-30." in texts
+    assert span_embed_text("Status", "Status") == "Status"  # a heading is not led by itself
+    assert span_embed_text("", "Forsøget stopper.") == "Forsøget stopper."
 
 
 def test_nodes_carry_the_document_facts_in_order() -> None:
