@@ -370,6 +370,12 @@ def fit(settings: Settings, external_set: Path | None, out: Path = DEFAULT_FILE)
     start = AnswerModel.neutral()
     assistant = build_assistant(settings, answer_model=start)
     examples = collect(assistant, bank_items(), "bank")
+    if settings.answer.lexicon:
+        # The same questions once more without the corpus's vocabulary file: a report added
+        # later, or a corpus without one, meets the answerer with no synonyms or English
+        # glossary, and the weights must not lean on what only the vocabulary supplies.
+        bare = settings.model_copy(update={"answer": settings.answer.model_copy(update={"lexicon": False})})
+        examples += collect(build_assistant(bare, answer_model=start), bank_items(), "bank")
     if external_set is not None:
         from evals.external import article_split, default_leave_out, external_assistant, set_articles
 
