@@ -236,6 +236,8 @@ class Answerer:
             and c.score >= best.score - band
             and (c.span.start, c.span.end) not in listed
         ][: most - 1]
+        if not many and not support and not items:
+            support = self._following(best, ranked)
         order = [best, *sorted(support, key=lambda c: c.span.start)]
         draft = Draft(self.catalog)
         parts = []
@@ -246,6 +248,19 @@ class Answerer:
                 f"- {draft.read(best.passage, s)} [{draft.cite(best.passage, s, best.score)}]" for s in items
             )
         return " ".join(parts), True, draft.citations()
+
+    def _following(self, best: Candidate, ranked: list[Candidate]) -> list[Candidate]:
+        """The span right after ``best`` in its passage, when it is a candidate and the two
+        fit in ``thresholds.follow_chars`` characters (fitted: the most accurate budget whose
+        median answer stays short)."""
+        budget = self.model.thresholds.follow_chars
+        if budget <= 0:
+            return []
+        nxt = next((c for c in ranked if c.passage.id == best.passage.id and c.index == best.index + 1), None)
+        if nxt is None or nxt.span.kind in ("heading", "title"):
+            return []
+        size = len(display(best.passage.quote(best.span))) + len(display(nxt.passage.quote(nxt.span)))
+        return [nxt] if size <= budget else []
 
     def _also(self, ranked: list[Candidate], cited: list[Citation]) -> list[Citation]:
         """The best span of each of the next best passages (up to ``nearby_passages``),

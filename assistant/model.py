@@ -74,6 +74,10 @@ class Thresholds:
     # the probability at which, calibrated out of fold on the dev splits, the best span is
     # as likely wrong as right. 0.0: never (older files)
     sure: float = 0.0
+    # a best span with no other span of its passage in the answer brings the sentence right
+    # after it when both together are at most this many characters: a short answer
+    # sentence is often completed by the next one. 0: never (older files)
+    follow_chars: int = 0
 
 
 @dataclass(frozen=True)

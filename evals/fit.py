@@ -64,6 +64,7 @@ MAX_WRONGLY_REFUSED = 0.02  # the target is 3 %; the same margin
 MAX_BARE_REFUSALS = 0.005
 EXTRA_LEAVE_OUT_STEP = 4  # of 11 kept dev articles of squad-da-dev: 3 more left out
 C = 1.0  # scikit-learn's default regularisation: not searched, nothing to tune to
+FOLLOW_GRID = (0, 150, 200, 250, 300, 350)  # characters of a best span and the one after it
 SUPPORT_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
 LIST_GRID = tuple(np.round(np.arange(0.1, 0.95, 0.05), 2))
 
@@ -300,6 +301,10 @@ def choose_thresholds(examples: list[Example], model: AnswerModel) -> tuple[Thre
     fitting = {s: v for s, v in support_scores.items() if v[1] <= MAX_MEDIAN_CHARS} or support_scores
     support = max(fitting, key=lambda s: (fitting[s][0], s))
     always = replace(always, support=support)
+    follow_scores = {n: accuracy(replace(always, follow_chars=n), facts) for n in FOLLOW_GRID}
+    fitting = {n: v for n, v in follow_scores.items() if v[1] <= MAX_MEDIAN_CHARS} or {0: follow_scores[0]}
+    follow = max(fitting, key=lambda n: (fitting[n][0], -n))
+    always = replace(always, follow_chars=follow)
 
     lists = [ex for ex in answerable if ex.trace.query.kind == "list"]
     no_list = replace(always, list=1.01)  # list questions answered in sentences: how wide a band
@@ -322,6 +327,7 @@ def choose_thresholds(examples: list[Example], model: AnswerModel) -> tuple[Thre
     }
     report = {
         "support_grid": {str(k): [round(a, 4), v] for k, (a, v) in support_scores.items()},
+        "follow_grid": {str(k): [round(a, 4), v] for k, (a, v) in follow_scores.items()},
         "list_support_grid": {str(k): round(v, 4) for k, v in list_support_scores.items()},
         "list_grid": {str(k): round(v, 4) for k, v in list_scores.items()},
         "dev_unanswerable_refused": {k: round(v, 3) for k, v in refused.items()},
@@ -340,6 +346,7 @@ def choose_thresholds(examples: list[Example], model: AnswerModel) -> tuple[Thre
         support=float(support),
         list_support=float(list_support),
         near_miss=round(near_miss, 6),
+        follow_chars=int(follow),
     )
     return thresholds, report
 

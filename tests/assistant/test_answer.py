@@ -196,3 +196,22 @@ def test_an_answer_the_ranker_is_unsure_of_is_flagged_with_other_places(make: Ma
     for c in answer.also:  # verbatim, and never in the answer's text
         assert (tiny_settings.corpus_dir / Path(c.source).name).read_text(encoding="utf-8")[c.start : c.end] == c.quote
         assert f"[{c.n}]" not in answer.answer
+
+
+def test_a_short_best_sentence_brings_the_next_one_within_the_fitted_budget(make: Make) -> None:
+    question = "Hvad viser evalueringen af cykelstier i byen?"
+    assistant = make(_model(support=0.0))  # no other span scores close enough to join
+    dias = [next(s for s in assistant.documents if s.endswith("dias.txt"))]
+    alone = assistant.trace(question, sources=dias)
+    top = alone.decision.ranked[0]
+    following = [c for c in alone.decision.ranked if c.passage.id == top.passage.id and c.index == top.index + 1]
+    assert following and following[0].span.kind not in ("heading", "title")
+    assert len(alone.answer.citations) == 1
+    size = len(display(top.passage.quote(top.span))) + len(display(following[0].passage.quote(following[0].span)))
+    within = make(_model(support=0.0, follow_chars=size)).trace(question, sources=dias).answer
+    assert [(c.start, c.end) for c in within.citations] == [
+        (top.span.start, top.span.end),
+        (following[0].span.start, following[0].span.end),
+    ]
+    beyond = make(_model(support=0.0, follow_chars=size - 1)).trace(question, sources=dias).answer
+    assert len(beyond.citations) == 1  # the two together are longer than the budget
