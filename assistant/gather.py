@@ -45,6 +45,7 @@ from assistant.messages import (
     gather_lead,
     gather_uncertain,
     over_time_lead,
+    participants_lead,
     set_note,
     year_note,
 )
@@ -168,6 +169,7 @@ class Gatherer:
     item_stems: frozenset[str] = frozenset()
     item_word: str = ""
     end_stems: frozenset[str] = frozenset()
+    town_stems: frozenset[str] = frozenset()  # the register's word for its municipalities
 
     @classmethod
     def build(
@@ -176,6 +178,7 @@ class Gatherer:
         status_vocabulary: dict[str, list[str]],
         language: str = "danish",
         ends: list[str] | None = None,
+        town_words: list[str] | None = None,
     ) -> Gatherer:
         phrases: dict[str, list[tuple[str, ...]]] = {}
         captions: dict[tuple[str, int], str] = {}
@@ -200,7 +203,8 @@ class Gatherer:
         shared = {s for s, n in counts.items() if 2 * n >= len(captions) and s not in status_words}
         word = shown[max(shared, key=lambda s: counts[s])] if shared else ""
         end_stems = frozenset(term(w, language) for e in ends or [] for w in words(e))
-        return cls(register, language, phrases, frozenset(shared), word, end_stems)
+        town_stems = frozenset(term(w, language) for t in town_words or [] for w in words(t))
+        return cls(register, language, phrases, frozenset(shared), word, end_stems, town_stems)
 
     # -- facets --------------------------------------------------------------------------
     @staticmethod
@@ -284,6 +288,8 @@ class Gatherer:
         if dated is not None:
             return dated
         head = set(query.head) | {c for h in query.head if (c := catalog.correct(h))}
+        if head & self.town_stems:
+            return self.participants(query, fixed, head, catalog, names, text_of)
         if not self._asks_for_items(query, head):
             return None
         tokens = list(dict.fromkeys(words(query.text)))
@@ -332,6 +338,71 @@ class Gatherer:
         if got is not None and by_year:  # say how the question was read: by the date alone
             got = dataclasses.replace(got, text=f"{year_note(by_year)}\n{got.text}")
         return got
+
+    # -- who took part --------------------------------------------------------------------
+    def participants(
+        self,
+        query: Query,
+        fixed: dict[str, frozenset[str]],
+        head: set[str],
+        catalog: Catalog,
+        names: dict[str, str],
+        text_of: Callable[[str], str | None],
+    ) -> Gathered | None:
+        """ "Hvilke kommuner deltog i forsøget med X?": the municipalities the register holds
+        for the one trial whose title (or a certain alias's name) shares the most words with
+        the question, each cited where its cell names it. None when no trial stands out, when
+        the question names a municipality (then it asks the other way round), or when the
+        register holds no municipalities for the trial."""
+        tokens = list(dict.fromkeys(words(query.text)))
+        rest = [
+            t
+            for t in tokens
+            if is_content(t)
+            and not t.isdigit()
+            and not ({term(t, self.language)} | fixed.get(t, frozenset())) & (head | self.town_stems)
+        ]
+        if self._towns(rest)[0] or any(t in NEGATIONS for t in rest):
+            return None
+        scored = []
+        for trial in self.register.trials:
+            titles = [trial.title, *(a.name for a in trial.aliases if not a.uncertain)]
+            title_stems = {w for name in titles for w in _stems(name, self.language)}
+            hits = sum(
+                1
+                for t in rest
+                if any(
+                    w == s or (len(s) >= TOPIC_PREFIX and w.startswith(s))
+                    for s in {term(t, self.language)} | fixed.get(t, frozenset())
+                    for w in title_stems
+                )
+            )
+            scored.append((hits, trial))
+        scored.sort(key=lambda x: -x[0])
+        if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return None
+        trial = scored[0][1]
+        holders: list[Trial | Alias] = [trial, *(a for a in trial.aliases if not a.uncertain)]
+        towns: dict[str, Trial | Alias] = {}
+        for holder in holders:
+            m = holder.municipalities
+            for i, value in enumerate(m.value):
+                towns.setdefault(m.repaired[i] if i < len(m.repaired) else value, holder)
+        if not towns:
+            return None
+        draft = _Draft(catalog, names, text_of)
+        title_n = draft.cite([trial.citation])
+        if title_n is None:
+            return None
+        items = []
+        for town, holder in towns.items():
+            pieces = _town_pieces(holder, town)
+            n = draft.cite(pieces) if pieces else None
+            if n is None:
+                return None
+            items.append(f"- {town} [{n}]")
+        lead = participants_lead(len(towns), trial.title, title_n)
+        return Gathered("\n".join([lead, *items]), draft.cited, len(towns))
 
     # -- time ----------------------------------------------------------------------------
     def over_time(
@@ -652,6 +723,19 @@ def load_vocabulary(path: Path) -> tuple[dict[str, list[str]], list[str]]:
         return {}, []
 
 
+def load_town_words(path: Path) -> list[str]:
+    """The ``[columns] municipalities`` words of the register's vocabulary file: what the
+    documents call the municipalities that took part ("kommuner"); empty without one."""
+    if not path.is_file():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return [str(x) for x in data.get("columns", {}).get("municipalities", [])]
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        logger.warning("Registrets ordliste %s kan ikke læses: %s", path, exc)
+        return []
+
+
 class RegisterSource:
     """The register file as a Gatherer, read again when the file changes (ingest writes
     it after committing the index). Thread-safe; a stat per question."""
@@ -679,5 +763,6 @@ class RegisterSource:
                     logger.warning("Forsøgsregistret kan ikke læses: %s", exc)
                     register = None
                 status, ends = load_vocabulary(self.vocabulary_path)
-                self._gatherer = Gatherer.build(register, status, self.language, ends) if register else None
+                towns = load_town_words(self.vocabulary_path)
+                self._gatherer = Gatherer.build(register, status, self.language, ends, towns) if register else None
             return self._gatherer

@@ -108,6 +108,13 @@ def uncertain_note(also: Sequence[int]) -> str:
     return f"Usikkert svar: tjek citatet. Svaret kan også stå her: {markers}."
 
 
+def participants_lead(count: int, title: str, cited: int) -> str:
+    """The first line of the municipalities that took part in one trial: "I forsøget
+    »Mikrolån« [1] deltog 1 kommune:"."""
+    noun = "kommune" if count == 1 else "kommuner"
+    return f"I forsøget {quoted(title)} [{cited}] deltog {danish_number(count)} {noun}:"
+
+
 def gather_uncertain(town: str, name: str, title: str, cited: int) -> str:
     """The line for a municipality named only under an uncertain alias (not counted)."""
     return (

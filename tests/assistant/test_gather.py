@@ -113,3 +113,25 @@ def test_a_year_shared_by_two_statuses_lists_each_trial_with_its_status() -> Non
     items = [line for line in got.text.splitlines() if line.startswith("- ")]
     assert "- Mikrolån (forlænget til udgangen af 2022) [1]" in items
     assert any(line.startswith("- Iværksætteri (stopper") for line in items)
+
+
+def ask_towns(question: str) -> Gathered | None:
+    gatherer = Gatherer.build(register(), VOCABULARY, town_words=["kommuner"])
+    return gatherer.gather(parse(question, 500), Catalog({}, {}), {}, lambda s: TEXT if s == SOURCE else None)
+
+
+def test_the_municipalities_of_one_trial_are_listed_each_cited_where_its_cell_names_it() -> None:
+    for question in ("Hvilke kommuner deltog i forsøget med mikrolån?", "hvilken kommune var med i mikrolaan forsoget"):
+        got = ask_towns(question)
+        assert got is not None and got.count == 2, question
+        lines = got.text.splitlines()
+        assert lines[0] == "I forsøget »Mikrolån« [1] deltog 2 kommuner:"
+        assert [line.split(" [")[0] for line in lines[1:]] == ["- Aalborg", "- Thisted"]
+        assert all(c.quote == TEXT[c.start : c.end] for c in got.citations)
+        assert got.citations[0].quote == "Mikrolån" and "Aalborg og Thisted" in got.citations[1].quote
+
+
+def test_a_municipalities_question_that_names_no_single_trial_falls_through() -> None:
+    assert ask_towns("Hvilke kommuner deltog i forsøgene?") is None  # no trial named
+    assert ask_towns("Hvilke kommuner deltog i forsøget med mikrolån og Thisted?") is None  # names a town
+    assert ask("Hvilke kommuner deltog i forsøget med mikrolån?") is None  # no word for the column
