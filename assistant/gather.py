@@ -46,6 +46,7 @@ from assistant.messages import (
     gather_uncertain,
     over_time_lead,
     participants_lead,
+    participants_uncertain,
     set_note,
     year_note,
 )
@@ -382,27 +383,32 @@ class Gatherer:
         if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
             return None
         trial = scored[0][1]
-        holders: list[Trial | Alias] = [trial, *(a for a in trial.aliases if not a.uncertain)]
-        towns: dict[str, Trial | Alias] = {}
-        for holder in holders:
-            m = holder.municipalities
-            for i, value in enumerate(m.value):
-                towns.setdefault(m.repaired[i] if i < len(m.repaired) else value, holder)
-        if not towns:
+        towns = _holders_towns([trial, *(a for a in trial.aliases if not a.uncertain)])
+        unsure = [(a, t) for a in trial.aliases if a.uncertain and (t := _holders_towns([a], set(towns)))]
+        if not towns and not unsure:
             return None
         draft = _Draft(catalog, names, text_of)
         title_n = draft.cite([trial.citation])
         if title_n is None:
             return None
-        items = []
+        lines = [participants_lead(len(towns), trial.title, title_n)] if towns else []
         for town, holder in towns.items():
-            pieces = _town_pieces(holder, town)
-            n = draft.cite(pieces) if pieces else None
+            n = draft.cite(pieces) if (pieces := _town_pieces(holder, town)) else None
             if n is None:
                 return None
-            items.append(f"- {town} [{n}]")
-        lead = participants_lead(len(towns), trial.title, title_n)
-        return Gathered("\n".join([lead, *items]), draft.cited, len(towns))
+            lines.append(f"- {town} [{n}]")
+        # Municipalities only an uncertain alias names: shown apart, not counted (as a
+        # municipality's trials are).
+        for alias, named in unsure:
+            alias_n = draft.cite([alias.citation]) if alias.citation else None
+            cited = [(town, draft.cite(p) if (p := _town_pieces(alias, town)) else None) for town in named]
+            if alias_n is None or any(n is None for _, n in cited):
+                continue
+            lines.append(participants_uncertain(alias.name, alias_n, trial.title, None if lines else title_n))
+            lines += [f"- {town} [{n}]" for town, n in cited]
+        if not lines:
+            return None
+        return Gathered("\n".join(lines), draft.cited, len(towns))
 
     # -- time ----------------------------------------------------------------------------
     def over_time(
@@ -674,6 +680,19 @@ def _status_year(trial: Trial) -> str | None:
 def _towns_of(trial: Trial) -> set[str]:
     m = trial.municipalities
     return set(m.repaired or m.value) | set(m.value)
+
+
+def _holders_towns(holders: Sequence[Trial | Alias], skip: set[str] | None = None) -> dict[str, Trial | Alias]:
+    """The municipalities ``holders`` name (the repaired spelling of a scanned one), each
+    with the first holder naming it, less those in ``skip``."""
+    towns: dict[str, Trial | Alias] = {}
+    for holder in holders:
+        m = holder.municipalities
+        for i, value in enumerate(m.value):
+            town = m.repaired[i] if i < len(m.repaired) else value
+            if town not in (skip or set()):
+                towns.setdefault(town, holder)
+    return towns
 
 
 def _uncertain(register: Register, town: str, certain: list[Trial]) -> list[tuple[Trial, Alias]]:

@@ -115,6 +115,19 @@ def participants_lead(count: int, title: str, cited: int) -> str:
     return f"I forsøget {quoted(title)} [{cited}] deltog {danish_number(count)} {noun}:"
 
 
+def participants_uncertain(name: str, cited: int, title: str, title_cited: int | None) -> str:
+    """The line before municipalities that only an uncertainly linked name of a trial
+    lists: they are shown, not counted. ``title_cited``: the trial's own citation when
+    this line opens the answer (the register links no municipality to it for certain)."""
+    where = f"ved {quoted(name)} [{cited}], som kun usikkert er knyttet til forsøget"
+    if title_cited is not None:
+        return (
+            f"Registret knytter ingen kommuner sikkert til forsøget {quoted(title)} [{title_cited}]. "
+            f"Men {where}, står disse kommuner:"
+        )
+    return f"Desuden står disse kommuner {where} (ikke talt med):"
+
+
 def gather_uncertain(town: str, name: str, title: str, cited: int) -> str:
     """The line for a municipality named only under an uncertain alias (not counted)."""
     return (

@@ -135,3 +135,32 @@ def test_a_municipalities_question_that_names_no_single_trial_falls_through() ->
     assert ask_towns("Hvilke kommuner deltog i forsøgene?") is None  # no trial named
     assert ask_towns("Hvilke kommuner deltog i forsøget med mikrolån og Thisted?") is None  # names a town
     assert ask("Hvilke kommuner deltog i forsøget med mikrolån?") is None  # no word for the column
+
+
+def test_municipalities_only_an_uncertain_alias_names_are_shown_apart_and_not_counted() -> None:
+    alias = Alias(
+        name="Mentorordning",
+        source=SOURCE,
+        confidence=0.75,
+        uncertain=True,
+        citation=cite("Psykologhjælp"),
+        municipalities=Municipalities(value=["Thisted"], citations=[cite("Thisted", "Psykologhjælp")]),
+    )
+    gatherer = Gatherer.build(
+        Register(trials=[trial("Mentorregler", "stopper", "Forsøg, der stopper", "Rebild", alias)]),
+        VOCABULARY,
+        town_words=["kommuner"],
+    )
+    got = gatherer.gather(
+        parse("Hvilke kommuner deltog i forsøget med mentorregler?", 500),
+        Catalog({}, {}),
+        {},
+        lambda s: TEXT if s == SOURCE else None,
+    )
+    assert got is not None and got.count == 1
+    lines = got.text.splitlines()
+    assert lines[0] == "I forsøget »Mentorregler« [1] deltog 1 kommune:"
+    assert lines[1] == "- Rebild [2]"
+    assert "»Mentorordning« [3]" in lines[2] and "usikkert" in lines[2] and "ikke talt med" in lines[2]
+    assert lines[3] == "- Thisted [4]"
+    assert all(c.quote == TEXT[c.start : c.end] for c in got.citations)
