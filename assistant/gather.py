@@ -32,7 +32,7 @@ import itertools
 import logging
 import threading
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -277,7 +277,7 @@ class Gatherer:
         return found, used
 
     def _in_title(self, stem: str, trial: Trial) -> bool:
-        return any(w == stem or (len(stem) >= TOPIC_PREFIX and w.startswith(stem)) for w in self._title_words(trial))
+        return _names(stem, self._title_words(trial))
 
     # -- answer --------------------------------------------------------------------------
     def gather(
@@ -369,15 +369,8 @@ class Gatherer:
         for trial in self.register.trials:
             titles = [trial.title, *(a.name for a in trial.aliases if not a.uncertain)]
             title_stems = {w for name in titles for w in _stems(name, self.language)}
-            hits = sum(
-                1
-                for t in rest
-                if any(
-                    w == s or (len(s) >= TOPIC_PREFIX and w.startswith(s))
-                    for s in {term(t, self.language)} | fixed.get(t, frozenset())
-                    for w in title_stems
-                )
-            )
+            forms = [{term(t, self.language)} | fixed.get(t, frozenset()) for t in rest]
+            hits = sum(1 for stems in forms if any(_names(s, title_stems) for s in stems))
             scored.append((hits, trial))
         scored.sort(key=lambda x: -x[0])
         if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
@@ -682,6 +675,12 @@ def _towns_of(trial: Trial) -> set[str]:
     return set(m.repaired or m.value) | set(m.value)
 
 
+def _names(stem: str, title_words: Iterable[str]) -> bool:
+    """A question word's stem names a title: it is one of the title's word stems, or (at
+    least ``TOPIC_PREFIX`` long) the start of one ("sygedagpenge" in "sygedagpengeområdet")."""
+    return any(w == stem or (len(stem) >= TOPIC_PREFIX and w.startswith(stem)) for w in title_words)
+
+
 def _holders_towns(holders: Sequence[Trial | Alias], skip: set[str] | None = None) -> dict[str, Trial | Alias]:
     """The municipalities ``holders`` name (the repaired spelling of a scanned one), each
     with the first holder naming it, less those in ``skip``."""
@@ -731,28 +730,24 @@ def _town_pieces(holder: Trial | Alias, town: str) -> list[RegisterCitation] | N
 def load_vocabulary(path: Path) -> tuple[dict[str, list[str]], list[str]]:
     """The ``[status]`` table of the register's vocabulary file and its ``until.ends``
     words; empty without one (a corpus need not have one: then no question gathers, quietly)."""
+    status, ends, _ = read_vocabulary(path)
+    return status, ends
+
+
+def read_vocabulary(path: Path) -> tuple[dict[str, list[str]], list[str], list[str]]:
+    """``load_vocabulary``'s two parts and the ``[columns] municipalities`` words: what the
+    documents call the municipalities that took part ("kommuner"). All empty without a
+    readable file."""
     if not path.is_file():
-        return {}, []
+        return {}, [], []
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         status = {str(k): [str(x) for x in v] for k, v in data.get("status", {}).items()}
-        return status, [str(x) for x in data.get("until", {}).get("ends", [])]
+        ends = [str(x) for x in data.get("until", {}).get("ends", [])]
+        return status, ends, [str(x) for x in data.get("columns", {}).get("municipalities", [])]
     except (OSError, ValueError, TypeError, AttributeError) as exc:  # TOMLDecodeError is a ValueError
         logger.warning("Registrets ordliste %s kan ikke læses: %s", path, exc)
-        return {}, []
-
-
-def load_town_words(path: Path) -> list[str]:
-    """The ``[columns] municipalities`` words of the register's vocabulary file: what the
-    documents call the municipalities that took part ("kommuner"); empty without one."""
-    if not path.is_file():
-        return []
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return [str(x) for x in data.get("columns", {}).get("municipalities", [])]
-    except (OSError, ValueError, TypeError, AttributeError) as exc:
-        logger.warning("Registrets ordliste %s kan ikke læses: %s", path, exc)
-        return []
+        return {}, [], []
 
 
 class RegisterSource:
@@ -781,7 +776,6 @@ class RegisterSource:
                 except IndexCorruptError as exc:  # a broken register must not break answering
                     logger.warning("Forsøgsregistret kan ikke læses: %s", exc)
                     register = None
-                status, ends = load_vocabulary(self.vocabulary_path)
-                towns = load_town_words(self.vocabulary_path)
+                status, ends, towns = read_vocabulary(self.vocabulary_path)
                 self._gatherer = Gatherer.build(register, status, self.language, ends, towns) if register else None
             return self._gatherer
