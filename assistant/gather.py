@@ -365,11 +365,11 @@ class Gatherer:
         ]
         if self._towns(rest)[0] or any(t in NEGATIONS for t in rest):
             return None
+        forms = [{term(t, self.language)} | fixed.get(t, frozenset()) for t in rest]
         scored = []
         for trial in self.register.trials:
             titles = [trial.title, *(a.name for a in trial.aliases if not a.uncertain)]
             title_stems = {w for name in titles for w in _stems(name, self.language)}
-            forms = [{term(t, self.language)} | fixed.get(t, frozenset()) for t in rest]
             hits = sum(1 for stems in forms if any(_names(s, title_stems) for s in stems))
             scored.append((hits, trial))
         scored.sort(key=lambda x: -x[0])
