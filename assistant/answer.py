@@ -227,7 +227,7 @@ class Answerer:
         band = self.model.thresholds.list_support if many else self.model.thresholds.support
         most = self.settings.max_list_items if many else self.settings.max_sentences
         best = ranked[0]
-        items = self._introduced(best)
+        items = self._introduced(best) or self._field_value(best, most)
         listed = {(s.start, s.end) for s in items}
         support = [
             c
@@ -238,15 +238,16 @@ class Answerer:
         ][: most - 1]
         if not many and not support and not items:
             support = self._following(best, ranked)
-        order = [best, *sorted(support, key=lambda c: c.span.start)]
         draft = Draft(self.catalog)
-        parts = []
-        for passage, span, score in _with_continuations(order):
-            parts.append(f"{draft.read(passage, span)} [{draft.cite(passage, span, score)}]")
-        if items:  # the best span introduces a list ("… følgende fem resultater:"): the list is the answer
-            parts[0] += "\n" + "\n".join(
-                f"- {draft.read(best.passage, s)} [{draft.cite(best.passage, s, best.score)}]" for s in items
-            )
+        if items:  # the best span introduces a list ("… følgende fem resultater:") or is a
+            # field's label: the items or the value are the answer, cited right after it
+            p, sure = best.passage, float(sigmoid(best.score))
+            lines = [f"{draft.read(p, s)} [{draft.cite(p, s, sure)}]" for s in [best.span, *items]]
+            parts = ["\n- ".join(lines)]
+            order = sorted(support, key=lambda c: c.span.start)
+        else:
+            parts, order = [], [best, *sorted(support, key=lambda c: c.span.start)]
+        parts += [f"{draft.read(p, s)} [{draft.cite(p, s, score)}]" for p, s, score in _with_continuations(order)]
         return " ".join(parts), True, draft.citations()
 
     def _following(self, best: Candidate, ranked: list[Candidate]) -> list[Candidate]:
@@ -276,6 +277,20 @@ class Answerer:
             used.add(c.passage.id)
             draft.cite(c.passage, c.span, float(sigmoid(c.score)))
         return [citation.model_copy(update={"n": len(cited) + citation.n}) for citation in draft.citations()]
+
+    def _field_value(self, best: Candidate, most: int) -> list[Span]:
+        """When ``best`` is a field label (a form's "Succeskriterier (…).", repeated word
+        for word across the passages), what follows it up to the next label or heading:
+        the label matches a question about the field, the value answers it."""
+        passage = best.passage
+        if not self.catalog.is_label(passage, best.span):
+            return []
+        value = []
+        for span in passage.spans[best.index + 1 :]:
+            if span.kind in ("heading", "title") or self.catalog.is_label(passage, span) or len(value) >= most:
+                break
+            value.append(span)
+        return value
 
     def _introduced(self, best: Candidate) -> list[Span]:
         """The items right after ``best`` when it ends with a colon, as a lead-in does."""

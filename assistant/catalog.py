@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 from core.index_schema import DocumentRecord, PassageMeta, Span, span_id
 from core.ocr import Lexicon, OcrRepairer
 from core.reading import Reading, reading
-from core.textnorm import search_text, term, terms
+from core.textnorm import fold, search_text, term, terms
 
 MIN_PART = 5  # shortest word part a compound is split into
 # Typo tolerance by the length of the (stemmed, folded) term: one edit from 5 letters, two
@@ -33,6 +33,25 @@ FUZZY_MIN = 5
 # A capitalised word after a lower-case letter, a digit or a comma: not a sentence's first.
 _PROPER = re.compile(r"(?<=[a-zæøå0-9,;)] )[A-ZÆØÅ][a-zæøåA-ZÆØÅ-]{2,}")
 FUZZY_TWO = 9
+LABEL_PASSAGES = 3  # a span repeated word for word in this many passages is a field label
+LABEL_WORDS = 3  # ... when it is this short outside its parentheses (or ends with a colon)
+_NAMING = ("heading", "title")  # spans that name their unit: repeated headings are no labels
+
+
+def label_key(text: str) -> str:
+    """The form in which a span's text is compared with other spans' (``Catalog.labels``)."""
+    return " ".join(fold(text).split())
+
+
+_PARENTHESIS = re.compile(r"\([^()]*\)")
+
+
+def _names_only(text: str) -> bool:
+    """Does a repeated span read as a label rather than a statement? It ends with a colon,
+    or is at most LABEL_WORDS words outside its parentheses ("Succeskriterier (hvad skal
+    der til …)."). A repeated statement ("Bekendtgørelsen træder i kraft den 1/7 2018 …")
+    answers by itself and leads no value."""
+    return text.endswith(":") or 0 < len(_PARENTHESIS.sub(" ", text).split()) <= LABEL_WORDS
 
 
 @dataclass
@@ -98,6 +117,11 @@ class Catalog:
     # (assistant/conversation.py).
     names: set[str] = field(default_factory=set)
     headings: set[str] = field(default_factory=set)
+    # Field labels: the text of a span (not a heading) that at least LABEL_PASSAGES
+    # passages of different text repeat word for word, as the fields of a form do
+    # ("Succeskriterier (hvad skal der til for at forsøget er en succes)."). What a label
+    # says is the same everywhere; what follows it is the passage's own (its value).
+    labels: set[str] = field(default_factory=set)
     # Repairs the words of scanned documents (records flagged ``ocr``) in the text shown
     # for reading; its lexicon holds the words of the clean documents' passages. None
     # when no document is a scan.
@@ -111,6 +135,7 @@ class Catalog:
         catalog = cls({}, documents, language)
         groups: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
         seen: set[str] = set()
+        repeats: Counter = Counter()
         for node in nodes:
             meta = PassageMeta.from_chroma(node.metadata)
             passage = Passage(
@@ -130,15 +155,21 @@ class Catalog:
                 catalog.words.update(meta.search.split())
                 catalog.headings |= passage.context_terms | passage.item_terms
                 catalog.names.update(terms(search_text(" ".join(_PROPER.findall(node.text))), language))
+                repeats.update({label_key(passage.quote(s)) for s in meta.spans if s.kind not in _NAMING})
             if meta.group:
                 groups[(meta.source, meta.group)].append((passage.rank, node.node_id))
         catalog.texts = len(seen)
+        catalog.labels = {text for text, n in repeats.items() if n >= LABEL_PASSAGES and _names_only(text)}
         catalog._vocab = sorted(catalog.df)
         catalog.groups = {key: [pid for _, pid in sorted(members)] for key, members in groups.items()}
         if any(record.ocr for record in documents.values()):
             clean = {p.node.text for p in catalog.passages.values() if not catalog.is_scan(p.meta.source)}
             catalog.repairer = OcrRepairer(Lexicon(sorted(clean)))
         return catalog
+
+    def is_label(self, passage: Passage, span: Span) -> bool:
+        """Is ``span`` a field label (see ``labels``)?"""
+        return span.kind not in _NAMING and label_key(passage.quote(span)) in self.labels
 
     def is_scan(self, source: str) -> bool:
         record = self.documents.get(source)

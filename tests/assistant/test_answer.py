@@ -215,3 +215,66 @@ def test_a_short_best_sentence_brings_the_next_one_within_the_fitted_budget(make
     ]
     beyond = make(_model(support=0.0, follow_chars=size - 1)).trace(question, sources=dias).answer
     assert len(beyond.citations) == 1  # the two together are longer than the budget
+
+
+FORMS = """Grusstier
+
+Formål: at gøre stierne billigere at vedligeholde.
+
+Succeskriterier (hvad skal der til for at forsøget er en succes).
+
+Færre punkteringer blandt cyklisterne.
+
+Lavere udgifter til vedligehold.
+
+Natbusser
+
+Formål: at flere kommer sikkert hjem om natten.
+
+Succeskriterier (hvad skal der til for at forsøget er en succes).
+
+Flere passagerer efter midnat.
+
+Cykelparkering
+
+Formål: at færre cykler står i vejen.
+
+Succeskriterier (hvad skal der til for at forsøget er en succes).
+
+Ingen cykler på fortovet ved stationen.
+"""
+
+
+def test_a_form_fields_label_brings_its_value_and_no_other_forms(
+    tiny_settings: Settings, fake_embed: VectorEmbedding
+) -> None:
+    """A label that several forms repeat word for word matches a question about the field;
+    the answer is the label with the value that follows it in the same form."""
+    corpus = tiny_settings.corpus_dir
+    (corpus / "skemaer.txt").write_text(FORMS, encoding="utf-8")
+    with (corpus / "manifest.toml").open("a", encoding="utf-8") as manifest:
+        manifest.write('\n[[document]]\nfile = "skemaer.txt"\ntitle = "Ansøgningsskemaer"\nlayout = "sections"\n')
+    run_ingest(tiny_settings, fake_embed)
+    assistant = build_assistant(tiny_settings, fake_embed, answer_model=_model(support=0.0))
+    skemaer = [next(s for s in assistant.documents if s.endswith("skemaer.txt"))]
+    trace = assistant.trace("Hvad er succeskriterierne for forsøget med grusstier?", sources=skemaer)
+    answer = trace.answer
+    assert answer.answered
+    assert answer.answer.startswith("Succeskriterier (hvad skal der til for at forsøget er en succes). [1]\n- ")
+    assert [c.quote.strip() for c in answer.citations[1:3]] == [
+        "Færre punkteringer blandt cyklisterne.",
+        "Lavere udgifter til vedligehold.",
+    ]
+    assert "midnat" not in answer.answer and "fortovet" not in answer.answer
+    _check_citations(answer, corpus)
+
+
+def test_a_sentence_repeated_in_few_forms_is_no_label(tiny_settings: Settings, fake_embed: VectorEmbedding) -> None:
+    """Two forms sharing a label are not yet a pattern (LABEL_PASSAGES), and a repeated
+    statement is never a label: it answers by itself."""
+    from assistant.catalog import LABEL_PASSAGES, _names_only
+
+    assert LABEL_PASSAGES >= 3
+    assert _names_only("succeskriterier (hvad skal der til for at forsøget er en succes).")
+    assert _names_only("svarmuligheder:")
+    assert not _names_only("bekendtgørelsen træder i kraft den 1/7 2018 og forsøgsperioden løber til 1. januar 2022.")
