@@ -43,6 +43,7 @@ def label_key(text: str) -> str:
     return " ".join(fold(text).split())
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # as assistant/query.py reads a question's years
 _PARENTHESIS = re.compile(r"\([^()]*\)")
 
 
@@ -66,6 +67,8 @@ class Passage:
     item_terms: set[str]
     title_terms: set[str]
     rank: int = 0  # order of the passage in its document
+    # the years (four digits) its whole document mentions anywhere, title and headings too
+    document_years: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -159,6 +162,11 @@ class Catalog:
             if meta.group:
                 groups[(meta.source, meta.group)].append((passage.rank, node.node_id))
         catalog.texts = len(seen)
+        years: dict[str, set[str]] = defaultdict(set)
+        for p in catalog.passages.values():
+            years[p.meta.source].update(_YEAR.findall(f"{p.node.text} {p.meta.context} {p.meta.item} {p.meta.title}"))
+        for p in catalog.passages.values():
+            p.document_years = frozenset(years[p.meta.source])
         catalog.labels = {text for text, n in repeats.items() if n >= LABEL_PASSAGES and _names_only(text)}
         catalog._vocab = sorted(catalog.df)
         catalog.groups = {key: [pid for _, pid in sorted(members)] for key, members in groups.items()}

@@ -374,12 +374,12 @@ def question_features(query: Query, query_terms: list[Term], ranked: list[Candid
 def _absent(query: Query, passage: Passage) -> tuple[float, float]:
     """What the question pins down that the best passage lacks: a unit its answer must
     carry (an amount in kroner, a percentage), and the share of the years it names that
-    the passage, its headings and its document title never mention."""
+    the best passage's document never mentions (the passage itself often does not: a
+    season's statistics under an article about that season)."""
     text = passage.node.text
     facts = SpanText.of(text)
     has = {"money": facts.has_money, "percent": facts.has_percent, "hours": facts.has_hours}
     unit_missing = float(any(not has[u] for u in query.units))
     if not query.years:
         return unit_missing, 0.0
-    around = f"{text} {passage.meta.context} {passage.meta.item} {passage.meta.title}"
-    return unit_missing, sum(y not in around for y in query.years) / len(query.years)
+    return unit_missing, sum(y not in passage.document_years for y in query.years) / len(query.years)

@@ -78,8 +78,12 @@ _UNITS = (
     (
         "money",
         re.compile(
-            r"\b(kroner|kr|dkk|penge\w*|bel(ø|oe|o)b\w*|kost(er|ede|e)|udgift\w*|budget\w*|betal(e|te|t)|"
-            r"pris(en)?|money|cost\w*|charged?|paid|pay|spend|spent)\b"
+            r"\b(kroner|kr|dkk|bel(ø|oe|o)b\w*|kost(er|ede|e)|udgift\w*|budget\w*|"
+            r"pris(en)?|cost\w*|charged?|paid|spend|spent)\b"
+            # "penge", "betale", "money", "pay" ask for an amount only after "how much/many":
+            # not in "låne penge til at starte firma", "straf for ikke at betale skat" or
+            # "the sick pay trial"
+            r"|\b(hvor (mange|meget)|how (much|many))\b.*\b(penge\w*|betal(e|te|t)|money|pay)\b"
         ),
     ),
     ("percent", re.compile(r"\b(\w*procent\w*|pct|percent\w*|rate)\b|%")),

@@ -191,3 +191,20 @@ def test_a_name_the_documents_never_use_marks_the_question(catalog: Catalog) -> 
     assert _question(catalog, "Hvad mener borgerne om forsøget med grus?")["unknown_name"] == 0.0
     # a typo of a word the documents use is corrected, not an unknown name
     assert _question(catalog, "Hvad siger Stierne om Gruus?")["unknown_name"] == 0.0
+
+
+def test_a_year_named_elsewhere_in_the_document_is_not_missing() -> None:
+    """A season's figures under an article about that season: the best passage need not
+    repeat the year the question names, its document does."""
+    text = "Forsøget med grus stopper snart. Trygheden måles blandt 200 borgere. Rapporten er skrevet i 2030."
+    first = text.index(" Trygheden") + len(" Trygheden måles blandt 200 borgere.")
+    nodes = []
+    for node_id, start, end in (("a", 0, first), ("b", first + 1, len(text))):
+        part = text[start:end]
+        span = Span(start, end, "sentence", search_text(part))
+        meta = PassageMeta("rapport.txt", start, end, (span,), search=search_text(part))
+        nodes.append(TextNode(id_=node_id, text=part, metadata=meta.to_chroma()))
+    catalog = Catalog.build(nodes, {})
+    assert "2030" not in catalog.passages["a"].node.text
+    assert _question(catalog, "Hvad sker der med forsøget med grus i 2030?")["year_missing"] == 0.0
+    assert _question(catalog, "Hvad sker der med forsøget med grus i 2031?")["year_missing"] == 1.0

@@ -73,6 +73,11 @@ def test_units_and_years_the_answer_must_carry() -> None:
     assert parse("How much did the evaluation cost?", 500).units == {"money"}
     assert parse("Hvad var svarprocenten?", 500).units == {"percent"}
     assert parse("Hvor mange borgere deltog?", 500).units == frozenset()
+    # money as a thing the question is about, not an amount it asks for
+    assert parse("Kan borgerne låne penge til en cykel i forsøget?", 500).units == frozenset()
+    assert parse("Hvad sker der, hvis man glemmer at betale for parkering?", 500).units == frozenset()
+    assert parse("What is the sick pay rule in the trial?", 500).units == frozenset()
+    assert parse("Hvor meget betalte kommunerne for evalueringen?", 500).units == {"money"}
     assert parse("Hvor mange arbejdstimer sparede de?", 500).units == {"hours"}
     assert parse("How many hours a week did they work?", 500).units == {"hours"}
     assert parse("Hvad skete der i 2025 og 2026?", 500).years == ("2025", "2026")
