@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 from core.index_schema import DocumentRecord, PassageMeta, Span, span_id
 from core.ocr import Lexicon, OcrRepairer
 from core.reading import Reading, reading
-from core.textnorm import fold, search_text, term, terms
+from core.textnorm import fold, reads_as_label, search_text, term, terms
 
 MIN_PART = 5  # shortest word part a compound is split into
 # Typo tolerance by the length of the (stemmed, folded) term: one edit from 5 letters, two
@@ -34,7 +34,7 @@ FUZZY_MIN = 5
 _PROPER = re.compile(r"(?<=[a-zæøå0-9,;)] )[A-ZÆØÅ][a-zæøåA-ZÆØÅ-]{2,}")
 FUZZY_TWO = 9
 LABEL_PASSAGES = 3  # a span repeated word for word in this many passages is a field label
-LABEL_WORDS = 3  # ... when it is this short outside its parentheses (or ends with a colon)
+# (when it reads as one: core.textnorm.reads_as_label)
 _NAMING = ("heading", "title")  # spans that name their unit: repeated headings are no labels
 
 
@@ -44,15 +44,6 @@ def label_key(text: str) -> str:
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # as assistant/query.py reads a question's years
-_PARENTHESIS = re.compile(r"\([^()]*\)")
-
-
-def _names_only(text: str) -> bool:
-    """Does a repeated span read as a label rather than a statement? It ends with a colon,
-    or is at most LABEL_WORDS words outside its parentheses ("Succeskriterier (hvad skal
-    der til …)."). A repeated statement ("Bekendtgørelsen træder i kraft den 1/7 2018 …")
-    answers by itself and leads no value."""
-    return text.endswith(":") or 0 < len(_PARENTHESIS.sub(" ", text).split()) <= LABEL_WORDS
 
 
 @dataclass
@@ -167,7 +158,7 @@ class Catalog:
             years[p.meta.source].update(_YEAR.findall(f"{p.node.text} {p.meta.context} {p.meta.item} {p.meta.title}"))
         for p in catalog.passages.values():
             p.document_years = frozenset(years[p.meta.source])
-        catalog.labels = {text for text, n in repeats.items() if n >= LABEL_PASSAGES and _names_only(text)}
+        catalog.labels = {text for text, n in repeats.items() if n >= LABEL_PASSAGES and reads_as_label(text)}
         catalog._vocab = sorted(catalog.df)
         catalog.groups = {key: [pid for _, pid in sorted(members)] for key, members in groups.items()}
         if any(record.ocr for record in documents.values()):

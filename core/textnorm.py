@@ -195,3 +195,17 @@ def ends_sentence(text: str) -> bool:
         last = text.split()[-1].lower().rstrip(".") if text.split() else ""
         return last not in ABBREVIATIONS and not (last.isdigit() and len(last) <= 2)
     return True
+
+
+LABEL_WORDS = 3  # a form field's label is this short outside its parentheses
+_PARENTHESIS = re.compile(r"\([^()]*\)")
+
+
+def reads_as_label(text: str) -> bool:
+    """Does a paragraph or span that a document repeats word for word read as a form
+    field's label rather than a statement? It ends with a colon, or is at most LABEL_WORDS
+    words outside its parentheses ("Succeskriterier (hvad skal der til …)."). A repeated
+    statement ("Bekendtgørelsen træder i kraft den 1/7 2018 …") answers by itself and
+    leads no value."""
+    text = text.strip()
+    return text.endswith(":") or 0 < len(_PARENTHESIS.sub(" ", text).split()) <= LABEL_WORDS

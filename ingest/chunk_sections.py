@@ -10,9 +10,10 @@ the context "section › subsection"; long ones are split along sentence boundar
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from core.index_schema import Span
-from core.textnorm import display, terms
+from core.textnorm import display, reads_as_label, terms
 from ingest import segment
 from ingest.chunk import Chunk, region_units, split_long
 from ingest.segment import Line
@@ -22,6 +23,7 @@ HEADING_CHARS = 160
 HEADING_WORDS = 16
 SUBHEADING_WORDS = 8
 MATCH = 0.6  # share of a list item's terms a heading must contain to be its section
+LABEL_REPEATS = 3  # a paragraph repeated this often that reads as a label is a form field's
 
 
 def _text(source: str, para: list[Line]) -> str:
@@ -73,8 +75,15 @@ def chunk(source: str, max_chars: int) -> list[Chunk]:
     if not paras:
         return []
     items = _intro_items(source, paras)
+    # A form repeated per trial: "Succeskriterier (hvad skal der til …)." before each
+    # trial's value. A short value without a full stop ("Øge tilfredshed med forløbet")
+    # would read as a heading; after a field's label it is the field's value.
+    texts = [_text(source, para) for para in paras]
+    labels = {t for t, n in Counter(texts).items() if n >= LABEL_REPEATS and reads_as_label(t)}
     headings: list[tuple[int, str, bool]] = []  # (paragraph index, text, top-level?)
     for i, para in enumerate(paras):
+        if i and texts[i - 1] in labels:
+            continue
         if _is_heading(source, para, paras[i - 1] if i else None):
             text = _text(source, para)
             top = not headings or not items or _matches(text, items)

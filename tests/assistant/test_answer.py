@@ -267,14 +267,3 @@ def test_a_form_fields_label_brings_its_value_and_no_other_forms(
     ]
     assert "midnat" not in answer.answer and "fortovet" not in answer.answer
     _check_citations(answer, corpus)
-
-
-def test_a_sentence_repeated_in_few_forms_is_no_label(tiny_settings: Settings, fake_embed: VectorEmbedding) -> None:
-    """Two forms sharing a label are not yet a pattern (LABEL_PASSAGES), and a repeated
-    statement is never a label: it answers by itself."""
-    from assistant.catalog import LABEL_PASSAGES, _names_only
-
-    assert LABEL_PASSAGES >= 3
-    assert _names_only("succeskriterier (hvad skal der til for at forsøget er en succes).")
-    assert _names_only("svarmuligheder:")
-    assert not _names_only("bekendtgørelsen træder i kraft den 1/7 2018 og forsøgsperioden løber til 1. januar 2022.")

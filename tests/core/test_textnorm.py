@@ -109,3 +109,13 @@ def test_terminal_punctuation_ends_a_sentence(text: str) -> None:
 @pytest.mark.parametrize("text", ["jf. stk.", "Det koster ca.", "den 3.", "uden punktum"])
 def test_an_abbreviation_or_a_day_number_does_not_end_a_sentence(text: str) -> None:
     assert not ends_sentence(text)
+
+
+def test_a_form_label_reads_as_one_and_a_repeated_statement_does_not() -> None:
+    from core.textnorm import reads_as_label
+
+    assert reads_as_label("Succeskriterier (hvad skal der til for at forsøget er en succes).")
+    assert reads_as_label("Svarmuligheder:")
+    assert reads_as_label("Kommune: Nordby Kommune")
+    assert not reads_as_label("Bekendtgørelsen træder i kraft den 1/7 2018, og perioden løber til 2022.")
+    assert not reads_as_label("")
