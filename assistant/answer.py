@@ -293,8 +293,11 @@ class Answerer:
         return value
 
     def _introduced(self, best: Candidate) -> list[Span]:
-        """The items right after ``best`` when it ends with a colon, as a lead-in does."""
-        if not best.passage.quote(best.span).rstrip().endswith(":"):
+        """The items right after ``best`` when it leads into them: it ends with a colon or
+        a comma ("I undersøgelsen vil der være fokus på," before a lettered list), so the
+        sentence goes on in the items. (A slide's bullet that merely lacks a full stop
+        does not lead the bullets after it.)"""
+        if not best.passage.quote(best.span).rstrip().endswith((":", ",")):
             return []
         following = best.passage.spans[best.index + 1 :]
         run = []

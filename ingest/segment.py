@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from core.textnorm import ABBREVIATIONS, ends_sentence
 
 BULLETS = "•▪\uf0b7\uf0a1\uf0fc\uf0a7\uf0d8\u25cf\u25aa\u2022"
-# "-" and "o" start list items; an en dash at the start of a line continues the line above.
-_BULLET = re.compile(rf"^(?:[{BULLETS}]|o(?=\s)|-(?=\s))\s*")
+# "-" and "o" start list items, and so do the letters of a lettered list ("a. hvorvidt …",
+# "b) om …"); an en dash at the start of a line continues the line above.
+_BULLET = re.compile(rf"^(?:[{BULLETS}]|o(?=\s)|-(?=\s)|[a-h][.)](?=\s))\s*")
 _TAG = re.compile(r"</?p>", re.IGNORECASE)
 _TAG_AT_END = re.compile(r"</?p>$", re.IGNORECASE)
 # Structure markers, shared by the chunkers. "\r" is allowed wherever a line ends.

@@ -267,3 +267,22 @@ def test_a_form_fields_label_brings_its_value_and_no_other_forms(
     ]
     assert "midnat" not in answer.answer and "fortovet" not in answer.answer
     _check_citations(answer, corpus)
+
+
+def test_an_unfinished_lead_in_brings_the_items_it_goes_on_in(
+    tiny_settings: Settings, fake_embed: VectorEmbedding
+) -> None:
+    corpus = tiny_settings.corpus_dir
+    (corpus / "survey.txt").write_text(
+        "Survey\n\nI undersøgelsen vil der være fokus på,\n\na. hvorvidt stierne holder?\n\n"
+        "b. om borgerne cykler mere?\n\nSvarene samles i en rapport.\n",
+        encoding="utf-8",
+    )
+    with (corpus / "manifest.toml").open("a", encoding="utf-8") as manifest:
+        manifest.write('\n[[document]]\nfile = "survey.txt"\ntitle = "Survey om stier"\nlayout = "sections"\n')
+    run_ingest(tiny_settings, fake_embed)
+    assistant = build_assistant(tiny_settings, fake_embed, answer_model=_model(support=0.0))
+    survey = [next(s for s in assistant.documents if s.endswith("survey.txt"))]
+    answer = assistant.trace("Hvad vil der være fokus på i undersøgelsen?", sources=survey).answer
+    assert answer.answer.startswith("I undersøgelsen vil der være fokus på, [1]\n- hvorvidt stierne holder? [2]\n- om ")
+    _check_citations(answer, corpus)

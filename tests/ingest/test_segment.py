@@ -52,3 +52,15 @@ def test_trim_removes_space_and_tags_at_both_ends() -> None:
     source = "  <p>tekst</p>  "
     assert trim(source, 0, len(source)) == (5, 10)
     assert trim(source, 0, 2) is None
+
+
+def test_the_letters_of_a_lettered_list_start_items() -> None:
+    source = "Der vil være fokus på,\n\na. hvorvidt stierne holder?\n\nb) om borgerne cykler mere?\n\nat lede videre.\n"
+    found = lines(source)
+    assert [(ln.text, ln.bullet) for ln in found] == [
+        ("Der vil være fokus på,", False),
+        ("hvorvidt stierne holder?", True),
+        ("om borgerne cykler mere?", True),
+        ("at lede videre.", False),
+    ]
+    assert all(source[ln.start : ln.end] == ln.text for ln in found)
