@@ -42,6 +42,8 @@ from assistant.catalog import Catalog
 from assistant.messages import (
     danish_number,
     dated_line,
+    findings_lead,
+    findings_uncertain,
     gather_lead,
     gather_uncertain,
     over_time_lead,
@@ -82,6 +84,10 @@ LINE_GAP = 2
 # Negations: a left-over one turns a facet around ("ikke forlænget"), so the register's
 # list would answer the opposite question. Language, not corpus.
 NEGATIONS = frozenset({"ikke", "ej", "aldrig", "not", "never", "no"})
+# The negations that turn a whole question around wherever they stand. Checked on all its
+# words (they are stop words, never among its content words), so without "no", which
+# more often belongs to a name ("the trial with no minimum requirements").
+CLAUSE_NEGATIONS = NEGATIONS - {"no"}
 # Words that ask rather than say what is asked for ("må jeg spørge …", "jeg vil gerne
 # vide …", "do you know …"): never left over. Language, not corpus.
 REQUEST_WORDS = frozenset({"spørge", "spørger", "vide", "fortælle", "høre", "know", "tell", "ask", "wonder"})
@@ -171,6 +177,9 @@ class Gatherer:
     item_word: str = ""
     end_stems: frozenset[str] = frozenset()
     town_stems: frozenset[str] = frozenset()  # the register's word for its municipalities
+    # the word forms (as skeletons) that ask what the evaluations found: forms, not stems,
+    # since a stem can be another word's too ("vise" and "visse" are both "vis")
+    finding_forms: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -180,6 +189,7 @@ class Gatherer:
         language: str = "danish",
         ends: list[str] | None = None,
         town_words: list[str] | None = None,
+        finding_words: list[str] | None = None,
     ) -> Gatherer:
         phrases: dict[str, list[tuple[str, ...]]] = {}
         captions: dict[tuple[str, int], str] = {}
@@ -205,7 +215,8 @@ class Gatherer:
         word = shown[max(shared, key=lambda s: counts[s])] if shared else ""
         end_stems = frozenset(term(w, language) for e in ends or [] for w in words(e))
         town_stems = frozenset(term(w, language) for t in town_words or [] for w in words(t))
-        return cls(register, language, phrases, frozenset(shared), word, end_stems, town_stems)
+        finding_forms = frozenset(skeleton(w) for t in finding_words or [] for w in words(t))
+        return cls(register, language, phrases, frozenset(shared), word, end_stems, town_stems, finding_forms)
 
     # -- facets --------------------------------------------------------------------------
     @staticmethod
@@ -291,6 +302,10 @@ class Gatherer:
         head = set(query.head) | {c for h in query.head if (c := catalog.correct(h))}
         if head & self.town_stems:
             return self.participants(query, fixed, head, catalog, names, text_of)
+        if query.kind in ("fact", "list") and any(skeleton(t) in self.finding_forms for t in words(query.text)):
+            found = self.findings(query, fixed, catalog, names, text_of)
+            if found is not None:
+                return found
         if not self._asks_for_items(query, head):
             return None
         tokens = list(dict.fromkeys(words(query.text)))
@@ -363,19 +378,11 @@ class Gatherer:
             and not t.isdigit()
             and not ({term(t, self.language)} | fixed.get(t, frozenset())) & (head | self.town_stems)
         ]
-        if self._towns(rest)[0] or any(t in NEGATIONS for t in rest):
+        if self._towns(rest)[0] or any(t in CLAUSE_NEGATIONS for t in tokens):
             return None
-        forms = [{term(t, self.language)} | fixed.get(t, frozenset()) for t in rest]
-        scored = []
-        for trial in self.register.trials:
-            titles = [trial.title, *(a.name for a in trial.aliases if not a.uncertain)]
-            title_stems = {w for name in titles for w in _stems(name, self.language)}
-            hits = sum(1 for stems in forms if any(_names(s, title_stems) for s in stems))
-            scored.append((hits, trial))
-        scored.sort(key=lambda x: -x[0])
-        if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        trial = self._named_trial(rest, fixed)
+        if trial is None:
             return None
-        trial = scored[0][1]
         towns = _holders_towns([trial, *(a for a in trial.aliases if not a.uncertain)])
         unsure = [(a, t) for a in trial.aliases if a.uncertain and (t := _holders_towns([a], set(towns)))]
         if not towns and not unsure:
@@ -402,6 +409,77 @@ class Gatherer:
         if not lines:
             return None
         return Gathered("\n".join(lines), draft.cited, len(towns))
+
+    def _named_trial(self, tokens: list[str], fixed: dict[str, frozenset[str]]) -> Trial | None:
+        """The one trial whose title (or a certain alias's name) shares the most of
+        ``tokens`` (their stems and corrections); None when none shares any or two tie."""
+        forms = [{term(t, self.language)} | fixed.get(t, frozenset()) for t in tokens]
+        scored = []
+        for trial in self.register.trials:
+            titles = [trial.title, *(a.name for a in trial.aliases if not a.uncertain)]
+            title_stems = {w for name in titles for w in _stems(name, self.language)}
+            hits = sum(1 for stems in forms if any(_names(s, title_stems) for s in stems))
+            scored.append((hits, trial))
+        scored.sort(key=lambda x: -x[0])
+        if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return None
+        return scored[0][1]
+
+    # -- what the evaluations found -------------------------------------------------------
+    def findings(
+        self,
+        query: Query,
+        fixed: dict[str, frozenset[str]],
+        catalog: Catalog,
+        names: dict[str, str],
+        text_of: Callable[[str], str | None],
+    ) -> Gathered | None:
+        """ "Hvad viste evalueringen af forsøget med X?": the conclusions the register holds
+        for the one trial the question names (as ``participants`` finds it), each cited
+        where it stands, grouped by what they are about: the trial itself, a theme it
+        belongs to (a slide's heading), and, apart and not merged, what a name only
+        uncertainly linked to the trial has. None when no trial stands out, the question
+        holds a negation, or the register holds no conclusions for the trial."""
+        tokens = list(dict.fromkeys(words(query.text)))
+        rest = [t for t in tokens if is_content(t) and not t.isdigit() and skeleton(t) not in self.finding_forms]
+        if any(t in CLAUSE_NEGATIONS for t in tokens):
+            return None
+        trial = self._named_trial(rest, fixed)
+        if trial is None:
+            return None
+        groups: dict[str, list] = {}
+        for c in trial.conclusions:
+            groups.setdefault(c.subject, []).append(c)
+        for alias in trial.aliases:
+            if not alias.uncertain:
+                groups.setdefault("", []).extend(alias.conclusions)
+        unsure = [a for a in trial.aliases if a.uncertain and a.conclusions]
+        if not groups and not unsure:
+            return None
+        draft = _Draft(catalog, names, text_of)
+        title_n = draft.cite([trial.citation])
+        if title_n is None:
+            return None
+        lines: list[str] = []
+        count = 0
+        for subject, conclusions in sorted(groups.items(), key=lambda kv: kv[0] != ""):
+            cited = [(draft.cite([c.citation]), c) for c in conclusions]
+            shown = [f"- {draft.reading(n)} [{n}]" for n, c in cited if n is not None]
+            if not shown:
+                continue
+            lines.append(findings_lead(trial.title, title_n, subject, not lines))
+            lines += shown
+            count += len(shown)
+        for alias in unsure:
+            alias_n = draft.cite([alias.citation]) if alias.citation else None
+            cited_alias = [n for c in alias.conclusions if (n := draft.cite([c.citation])) is not None]
+            if alias_n is None or not cited_alias:
+                continue
+            lines.append(findings_uncertain(alias.name, alias_n, trial.title, None if lines else title_n))
+            lines += [f"- {draft.reading(n)} [{n}]" for n in cited_alias]
+        if not lines:
+            return None
+        return Gathered("\n".join(lines), draft.cited, count)
 
     # -- time ----------------------------------------------------------------------------
     def over_time(
@@ -730,24 +808,26 @@ def _town_pieces(holder: Trial | Alias, town: str) -> list[RegisterCitation] | N
 def load_vocabulary(path: Path) -> tuple[dict[str, list[str]], list[str]]:
     """The ``[status]`` table of the register's vocabulary file and its ``until.ends``
     words; empty without one (a corpus need not have one: then no question gathers, quietly)."""
-    status, ends, _ = read_vocabulary(path)
+    status, ends, _, _ = read_vocabulary(path)
     return status, ends
 
 
-def read_vocabulary(path: Path) -> tuple[dict[str, list[str]], list[str], list[str]]:
-    """``load_vocabulary``'s two parts and the ``[columns] municipalities`` words: what the
-    documents call the municipalities that took part ("kommuner"). All empty without a
-    readable file."""
+def read_vocabulary(path: Path) -> tuple[dict[str, list[str]], list[str], list[str], list[str]]:
+    """``load_vocabulary``'s two parts, the ``[columns] municipalities`` words (what the
+    documents call the municipalities that took part: "kommuner") and the ``[conclusions]
+    questions`` words (what a question asking what the evaluations found says: "viste",
+    "konklusion"). All empty without a readable file."""
     if not path.is_file():
-        return {}, [], []
+        return {}, [], [], []
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         status = {str(k): [str(x) for x in v] for k, v in data.get("status", {}).items()}
         ends = [str(x) for x in data.get("until", {}).get("ends", [])]
-        return status, ends, [str(x) for x in data.get("columns", {}).get("municipalities", [])]
+        towns = [str(x) for x in data.get("columns", {}).get("municipalities", [])]
+        return status, ends, towns, [str(x) for x in data.get("conclusions", {}).get("questions", [])]
     except (OSError, ValueError, TypeError, AttributeError) as exc:  # TOMLDecodeError is a ValueError
         logger.warning("Registrets ordliste %s kan ikke læses: %s", path, exc)
-        return {}, [], []
+        return {}, [], [], []
 
 
 class RegisterSource:
@@ -776,6 +856,8 @@ class RegisterSource:
                 except IndexCorruptError as exc:  # a broken register must not break answering
                     logger.warning("Forsøgsregistret kan ikke læses: %s", exc)
                     register = None
-                status, ends, towns = read_vocabulary(self.vocabulary_path)
-                self._gatherer = Gatherer.build(register, status, self.language, ends, towns) if register else None
+                status, ends, towns, findings = read_vocabulary(self.vocabulary_path)
+                self._gatherer = (
+                    Gatherer.build(register, status, self.language, ends, towns, findings) if register else None
+                )
             return self._gatherer

@@ -128,6 +128,31 @@ def participants_uncertain(name: str, cited: int, title: str, title_cited: int |
     return f"Desuden står disse kommuner {where} (ikke talt med):"
 
 
+def findings_lead(title: str, cited: int, subject: str, first: bool) -> str:
+    """The line before conclusions about one trial: about the trial itself, or under a
+    theme (a slide's heading) the trial belongs to. ``first``: it opens the answer, so it
+    names and cites the trial."""
+    about = f"forsøget {quoted(title)} [{cited}]" if first else "forsøget"
+    if not subject:
+        return f"Evalueringernes konklusioner om {about}:"
+    if first:
+        return f"Om {about} står der under temaet {quoted(subject)}:"
+    return f"Under temaet {quoted(subject)}, som forsøget hører under, står der:"
+
+
+def findings_uncertain(name: str, cited: int, title: str, title_cited: int | None) -> str:
+    """The line before conclusions that only an uncertainly linked name of a trial has:
+    shown apart, never merged. ``title_cited``: the trial's citation when this line opens
+    the answer."""
+    where = f"ved {quoted(name)} [{cited}], som kun usikkert er knyttet til forsøget"
+    if title_cited is not None:
+        return (
+            f"Registret knytter ingen konklusioner sikkert til forsøget {quoted(title)} [{title_cited}]. "
+            f"Men {where}, står der:"
+        )
+    return f"Desuden står der {where}:"
+
+
 def gather_uncertain(town: str, name: str, title: str, cited: int) -> str:
     """The line for a municipality named only under an uncertain alias (not counted)."""
     return (

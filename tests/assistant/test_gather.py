@@ -135,6 +135,7 @@ def test_a_municipalities_question_that_names_no_single_trial_falls_through() ->
     assert ask_towns("Hvilke kommuner deltog i forsøgene?") is None  # no trial named
     assert ask_towns("Hvilke kommuner deltog i forsøget med mikrolån og Thisted?") is None  # names a town
     assert ask("Hvilke kommuner deltog i forsøget med mikrolån?") is None  # no word for the column
+    assert ask_towns("Hvilke kommuner deltog ikke i forsøget med mikrolån?") is None  # a negation (a stop word)
 
 
 def test_municipalities_only_an_uncertain_alias_names_are_shown_apart_and_not_counted() -> None:
@@ -164,3 +165,89 @@ def test_municipalities_only_an_uncertain_alias_names_are_shown_apart_and_not_co
     assert "»Mentorordning« [3]" in lines[2] and "usikkert" in lines[2] and "ikke talt med" in lines[2]
     assert lines[3] == "- Thisted [4]"
     assert all(c.quote == TEXT[c.start : c.end] for c in got.citations)
+
+
+FOUND_TEXT = (
+    "Mikrolån\nEvalueringen viser, at få borgere deltog.\nPsykologhjælp\nEvalueringen viser færre sygemeldte.\n"
+    "Nye indsatser\nGod effekt af nye indsatser.\nMentorordning\nEvalueringen viser intet entydigt.\nIværksætteri\n"
+)
+FINDING_WORDS = ["viste", "viser", "konklusion", "show", "showed"]
+
+
+def found_cite(quote: str) -> RegisterCitation:
+    start = FOUND_TEXT.index(quote)
+    return RegisterCitation(source=SOURCE, title="Evalueringer", quote=quote, start=start, end=start + len(quote))
+
+
+def ask_findings(question: str) -> Gathered | None:
+    from core.register import Conclusion
+
+    def said(quote: str, subject: str = "") -> Conclusion:
+        return Conclusion(text=quote, citation=found_cite(quote), subject=subject)
+
+    unsure = Alias(
+        name="Mentorordning",
+        source=SOURCE,
+        confidence=0.75,
+        uncertain=True,
+        citation=found_cite("Mentorordning"),
+        conclusions=[said("Evalueringen viser intet entydigt.")],
+    )
+    trials = [
+        Trial(
+            title="Mikrolån",
+            citation=found_cite("Mikrolån"),
+            conclusions=[said("Evalueringen viser, at få borgere deltog.")],
+        ),
+        Trial(
+            title="Psykologhjælp",
+            citation=found_cite("Psykologhjælp"),
+            conclusions=[
+                said("Evalueringen viser færre sygemeldte."),
+                said("God effekt af nye indsatser.", subject="Nye indsatser"),
+            ],
+        ),
+        Trial(title="Mentorregler", citation=found_cite("Mentorordning"), aliases=[unsure]),
+        Trial(title="Iværksætteri", citation=found_cite("Iværksætteri")),
+    ]
+    gatherer = Gatherer.build(Register(trials=trials), VOCABULARY, finding_words=FINDING_WORDS)
+    return gatherer.gather(parse(question, 500), Catalog({}, {}), {}, lambda s: FOUND_TEXT if s == SOURCE else None)
+
+
+def test_what_an_evaluation_found_is_the_trials_conclusions_each_cited() -> None:
+    for question in ("Hvad viste evalueringen af forsøget med mikrolån?", "what did the evaluation of mikrolaan show"):
+        got = ask_findings(question)
+        assert got is not None and got.count == 1, question
+        assert got.text.splitlines() == [
+            "Evalueringernes konklusioner om forsøget »Mikrolån« [1]:",
+            "- Evalueringen viser, at få borgere deltog. [2]",
+        ]
+        assert all(c.quote == FOUND_TEXT[c.start : c.end] for c in got.citations)
+
+
+def test_a_themes_conclusions_come_under_their_theme() -> None:
+    got = ask_findings("Hvad viser evalueringen af psykologhjælp?")
+    assert got is not None and got.count == 2
+    assert got.text.splitlines() == [
+        "Evalueringernes konklusioner om forsøget »Psykologhjælp« [1]:",
+        "- Evalueringen viser færre sygemeldte. [2]",
+        "Under temaet »Nye indsatser«, som forsøget hører under, står der:",
+        "- God effekt af nye indsatser. [3]",
+    ]
+
+
+def test_conclusions_only_an_uncertain_alias_has_are_shown_apart_and_not_counted() -> None:
+    got = ask_findings("Hvad viste evalueringen af mentorregler?")
+    assert got is not None and got.count == 0
+    lines = got.text.splitlines()
+    assert lines[0].startswith("Registret knytter ingen konklusioner sikkert til forsøget »Mentorregler« [1]")
+    assert "»Mentorordning«" in lines[0] and "usikkert" in lines[0]
+    assert lines[1].startswith("- Evalueringen viser intet entydigt.")
+
+
+def test_a_findings_question_without_one_trial_or_conclusions_falls_through() -> None:
+    assert ask_findings("Hvad viste evalueringerne af forsøgene?") is None  # no trial named
+    assert ask_findings("Hvad viste evalueringen af iværksætteri?") is None  # no conclusions held
+    assert ask_findings("Hvad viste evalueringen ikke om mikrolån?") is None  # a negation
+    assert ask_findings("Hvad handler forsøget med mikrolån om?") is None  # asks for no finding
+    assert ask_findings("Hvornår viste evalueringen af mikrolån noget?") is None  # a date question
