@@ -235,6 +235,7 @@ class Answerer:
             if c.passage.id == best.passage.id
             and c.score >= best.score - band
             and (c.span.start, c.span.end) not in listed
+            and not self.catalog.is_label(c.passage, c.span)  # a form's label says nothing by itself
         ][: most - 1]
         if not many and not support and not items:
             support = self._following(best, ranked)

@@ -267,6 +267,12 @@ def test_a_form_fields_label_brings_its_value_and_no_other_forms(
     ]
     assert "midnat" not in answer.answer and "fortovet" not in answer.answer
     _check_citations(answer, corpus)
+    # every span of the passage close enough to join, but a label, which says nothing by itself
+    loose = build_assistant(tiny_settings, fake_embed, answer_model=_model(support=100.0))
+    purpose = loose.trace("Hvad er formålet med at gøre stierne billigere at vedligeholde?", sources=skemaer).answer
+    assert purpose.answered and purpose.answer.startswith("Formål: at gøre stierne billigere")
+    assert len(purpose.citations) > 1
+    assert not any(c.quote.startswith("Succeskriterier") for c in purpose.citations)
 
 
 def test_an_unfinished_lead_in_brings_the_items_it_goes_on_in(
