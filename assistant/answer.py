@@ -259,7 +259,7 @@ class Answerer:
         if budget <= 0:
             return []
         nxt = next((c for c in ranked if c.passage.id == best.passage.id and c.index == best.index + 1), None)
-        if nxt is None or nxt.span.kind in ("heading", "title"):
+        if nxt is None or nxt.span.kind in ("heading", "title") or self.catalog.is_label(nxt.passage, nxt.span):
             return []
         size = len(display(best.passage.quote(best.span))) + len(display(nxt.passage.quote(nxt.span)))
         return [nxt] if size <= budget else []
