@@ -156,11 +156,10 @@ class EvalSettings(BaseModel):
     """The gate that `make test` enforces: the bank's frozen test split and the external
     set's fixed sample.
 
-    These are REGRESSION FLOORS, not targets: each is the figure measured on 2026-11-30
-    when the answerer was first fitted, less a margin for run-to-run noise (the test split
-    has 22 refusals and 175 answerable questions; one question is 0.5–4.5 points; the
-    refusal floor admits one refusal fewer than the 3 of 22 measured since the question's
-    unit and year signals, and must only rise). The
+    These are REGRESSION FLOORS, not targets: each is the figure last measured (raised on
+    2026-12-01), less a margin for run-to-run noise (the test split has 22 refusals and 175
+    answerable questions; one question is 0.5–4.5 points; the refusal floor admits one
+    refusal fewer than the 4 of 22 measured, and must only rise). The
     targets of the issue "Answers that hold on questions nobody tuned to" (accuracy ≥ 0.92,
     perturbed ≥ 0.88, refusals ≥ 0.90, ≤ 3 % wrongly refused; external ≥ 0.80 and left-out
     refused ≥ 0.90) are not met yet; the README reports both. Raise a floor when a change
@@ -169,18 +168,20 @@ class EvalSettings(BaseModel):
     qa_file: Path = Path("evals/bank/test.jsonl")
     reports_dir: Path = Path("reports")
     recall_k: int = Field(5, gt=0)
-    # bank test split, measured 0.486 / 0.333 / 1.000 / 0.703 / 0.136 / 0.487 / 0.017
-    min_answer_accuracy: float = Field(0.46, ge=0, le=1)
-    min_list_complete: float = Field(0.29, ge=0, le=1)
+    # bank test split, measured on 2026-12-01 (raised then): 0.640 / 0.561 / 1.000 / 0.749 /
+    # 0.182 (4 of 22) / perturbed 0.624 / wrongly refused 0.023
+    min_answer_accuracy: float = Field(0.60, ge=0, le=1)
+    min_list_complete: float = Field(0.50, ge=0, le=1)
     min_verbatim: float = Field(1.0, ge=0, le=1)
-    min_cited_right_document: float = Field(0.67, ge=0, le=1)
-    min_refusal_accuracy: float = Field(0.09, ge=0, le=1)
-    min_perturbed_accuracy: float = Field(0.46, ge=0, le=1)
-    max_wrongly_refused: float = Field(0.05, ge=0, le=1)
-    # external sample (python -m evals external --sample), measured 0.727 / 0.023 / 0.878 / 259
-    min_external_contains_gold: float = Field(0.70, ge=0, le=1)
+    min_cited_right_document: float = Field(0.70, ge=0, le=1)
+    min_refusal_accuracy: float = Field(0.13, ge=0, le=1)
+    min_perturbed_accuracy: float = Field(0.59, ge=0, le=1)
+    max_wrongly_refused: float = Field(0.04, ge=0, le=1)
+    # external sample (python -m evals external --sample), measured on 2026-12-01:
+    # 0.754 / 0.043 / 0.976 / 266
+    min_external_contains_gold: float = Field(0.72, ge=0, le=1)
     max_external_wrongly_refused: float = Field(0.05, ge=0, le=1)
-    min_external_left_out_refused: float = Field(0.80, ge=0, le=1)
+    min_external_left_out_refused: float = Field(0.90, ge=0, le=1)
     max_median_answer_chars: float = Field(300, gt=0)
 
 
