@@ -17,6 +17,7 @@ from llama_index.core.schema import TextNode
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from core.dates import YEAR
 from core.index_schema import DocumentRecord, PassageMeta, Span, span_id
 from core.ocr import Lexicon, OcrRepairer
 from core.reading import Reading, reading
@@ -41,9 +42,6 @@ _NAMING = ("heading", "title")  # spans that name their unit: repeated headings 
 def label_key(text: str) -> str:
     """The form in which a span's text is compared with other spans' (``Catalog.labels``)."""
     return " ".join(fold(text).split())
-
-
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # as assistant/query.py reads a question's years
 
 
 @dataclass
@@ -155,7 +153,7 @@ class Catalog:
         catalog.texts = len(seen)
         years: dict[str, set[str]] = defaultdict(set)
         for p in catalog.passages.values():
-            years[p.meta.source].update(_YEAR.findall(f"{p.node.text} {p.meta.context} {p.meta.item} {p.meta.title}"))
+            years[p.meta.source].update(YEAR.findall(f"{p.node.text} {p.meta.context} {p.meta.item} {p.meta.title}"))
         for p in catalog.passages.values():
             p.document_years = frozenset(years[p.meta.source])
         catalog.labels = {text for text, n in repeats.items() if n >= LABEL_PASSAGES and reads_as_label(text)}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from assistant.lexicon import Lexicon
-from core.dates import find_dates
+from core.dates import YEAR, find_dates
 from core.errors import QuestionError
 from core.textnorm import is_content, search_text, term, words
 
@@ -89,7 +89,6 @@ _UNITS = (
     ("percent", re.compile(r"\b(\w*procent\w*|pct|percent\w*|rate)\b|%")),
     ("hours", re.compile(r"\b(\w*timer|hours?)\b")),
 )
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # Question words long enough to recognise through one typo ("hvike", "hvlike", "wqich"):
 # a word of five letters or more one edit (a transposition counts as one) from one of them
 # is read as it, for telling what the question asks for. Shorter ones ("hvem", "hvor")
@@ -198,7 +197,7 @@ def parse(question: str, max_chars: int, language: str = "danish", lexicon: Lexi
         groups.append(TermGroup(mention.tokens[0], frozenset({mention.tokens[0]})))
     lexical = " ".join([search_text(text), *extra])
     units = frozenset(name for name, pattern in _UNITS if pattern.search(text.lower()))
-    years = tuple(dict.fromkeys(_YEAR.findall(text)))
+    years = tuple(dict.fromkeys(YEAR.findall(text)))
     head = _head(" ".join(_question_word(w) for w in words(undated)), groups)
     return Query(text, dense, lexical, tuple(groups), kind, english, head, units, years, kinds)
 
