@@ -43,13 +43,12 @@ from assistant.messages import (
     danish_number,
     dated_line,
     findings_lead,
-    findings_uncertain,
     gather_lead,
     gather_uncertain,
     over_time_lead,
     participants_lead,
-    participants_uncertain,
     set_note,
+    uncertain_lead,
     year_note,
 )
 from assistant.query import CAUSAL, Query
@@ -404,7 +403,7 @@ class Gatherer:
             cited = [(town, draft.cite(p) if (p := _town_pieces(alias, town)) else None) for town in named]
             if alias_n is None or any(n is None for _, n in cited):
                 continue
-            lines.append(participants_uncertain(alias.name, alias_n, trial.title, None if lines else title_n))
+            lines.append(uncertain_lead("kommuner", alias.name, alias_n, trial.title, None if lines else title_n))
             lines += [f"- {town} [{n}]" for town, n in cited]
         if not lines:
             return None
@@ -475,7 +474,7 @@ class Gatherer:
             cited_alias = [n for c in alias.conclusions if (n := draft.cite([c.citation])) is not None]
             if alias_n is None or not cited_alias:
                 continue
-            lines.append(findings_uncertain(alias.name, alias_n, trial.title, None if lines else title_n))
+            lines.append(uncertain_lead("konklusioner", alias.name, alias_n, trial.title, None if lines else title_n))
             lines += [f"- {draft.reading(n)} [{n}]" for n in cited_alias]
         if not lines:
             return None

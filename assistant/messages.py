@@ -115,17 +115,18 @@ def participants_lead(count: int, title: str, cited: int) -> str:
     return f"I forsøget {quoted(title)} [{cited}] deltog {danish_number(count)} {noun}:"
 
 
-def participants_uncertain(name: str, cited: int, title: str, title_cited: int | None) -> str:
-    """The line before municipalities that only an uncertainly linked name of a trial
-    lists: they are shown, not counted. ``title_cited``: the trial's own citation when
-    this line opens the answer (the register links no municipality to it for certain)."""
+def uncertain_lead(things: str, name: str, cited: int, title: str, title_cited: int | None) -> str:
+    """The line before ``things`` ("kommuner", "konklusioner") that only an uncertainly
+    linked name of a trial has: they are shown, not counted or merged. ``title_cited``: the
+    trial's own citation when this line opens the answer (the register links none of them
+    to it for certain)."""
     where = f"ved {quoted(name)} [{cited}], som kun usikkert er knyttet til forsøget"
     if title_cited is not None:
         return (
-            f"Registret knytter ingen kommuner sikkert til forsøget {quoted(title)} [{title_cited}]. "
-            f"Men {where}, står disse kommuner:"
+            f"Registret knytter ingen {things} sikkert til forsøget {quoted(title)} [{title_cited}]. "
+            f"Men {where}, står disse {things}:"
         )
-    return f"Desuden står disse kommuner {where} (ikke talt med):"
+    return f"Desuden står disse {things} {where} (ikke talt med):"
 
 
 def findings_lead(title: str, cited: int, subject: str, first: bool) -> str:
@@ -138,19 +139,6 @@ def findings_lead(title: str, cited: int, subject: str, first: bool) -> str:
     if first:
         return f"Om {about} står der under temaet {quoted(subject)}:"
     return f"Under temaet {quoted(subject)}, som forsøget hører under, står der:"
-
-
-def findings_uncertain(name: str, cited: int, title: str, title_cited: int | None) -> str:
-    """The line before conclusions that only an uncertainly linked name of a trial has:
-    shown apart, never merged. ``title_cited``: the trial's citation when this line opens
-    the answer."""
-    where = f"ved {quoted(name)} [{cited}], som kun usikkert er knyttet til forsøget"
-    if title_cited is not None:
-        return (
-            f"Registret knytter ingen konklusioner sikkert til forsøget {quoted(title)} [{title_cited}]. "
-            f"Men {where}, står der:"
-        )
-    return f"Desuden står der {where}:"
 
 
 def gather_uncertain(town: str, name: str, title: str, cited: int) -> str:

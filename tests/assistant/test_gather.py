@@ -33,12 +33,13 @@ def trial(
     )
 
 
+def mentorordning(**fields: object) -> Alias:
+    """A name linked to a trial only uncertainly."""
+    return Alias(name="Mentorordning", source=SOURCE, confidence=0.75, uncertain=True, **fields)  # type: ignore[arg-type]
+
+
 def register(stop: str = "udgangen af 2022") -> Register:
-    uncertain = Alias(
-        name="Mentorordning",
-        source=SOURCE,
-        confidence=0.75,
-        uncertain=True,
+    uncertain = mentorordning(
         municipalities=Municipalities(value=["Thisted"], citations=[cite("Thisted", "Psykologhjælp")]),
     )
     return Register(
@@ -139,11 +140,7 @@ def test_a_municipalities_question_that_names_no_single_trial_falls_through() ->
 
 
 def test_municipalities_only_an_uncertain_alias_names_are_shown_apart_and_not_counted() -> None:
-    alias = Alias(
-        name="Mentorordning",
-        source=SOURCE,
-        confidence=0.75,
-        uncertain=True,
+    alias = mentorordning(
         citation=cite("Psykologhjælp"),
         municipalities=Municipalities(value=["Thisted"], citations=[cite("Thisted", "Psykologhjælp")]),
     )
@@ -185,11 +182,7 @@ def ask_findings(question: str) -> Gathered | None:
     def said(quote: str, subject: str = "") -> Conclusion:
         return Conclusion(text=quote, citation=found_cite(quote), subject=subject)
 
-    unsure = Alias(
-        name="Mentorordning",
-        source=SOURCE,
-        confidence=0.75,
-        uncertain=True,
+    unsure = mentorordning(
         citation=found_cite("Mentorordning"),
         conclusions=[said("Evalueringen viser intet entydigt.")],
     )
