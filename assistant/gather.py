@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import logging
+import re
 import threading
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
@@ -42,6 +43,7 @@ from assistant.catalog import Catalog
 from assistant.messages import (
     danish_number,
     dated_line,
+    decision_lead,
     findings_lead,
     gather_lead,
     gather_uncertain,
@@ -87,6 +89,7 @@ NEGATIONS = frozenset({"ikke", "ej", "aldrig", "not", "never", "no"})
 # words (they are stop words, never among its content words), so without "no", which
 # more often belongs to a name ("the trial with no minimum requirements").
 CLAUSE_NEGATIONS = NEGATIONS - {"no"}
+COMPLEMENTIZERS = frozenset({"at", "that"})  # "besluttet, at …": a that-clause follows
 # Words that ask rather than say what is asked for ("må jeg spørge …", "jeg vil gerne
 # vide …", "do you know …"): never left over. Language, not corpus.
 REQUEST_WORDS = frozenset({"spørge", "spørger", "vide", "fortælle", "høre", "know", "tell", "ask", "wonder"})
@@ -179,6 +182,9 @@ class Gatherer:
     # the word forms (as skeletons) that ask what the evaluations found: forms, not stems,
     # since a stem can be another word's too ("vise" and "visse" are both "vis")
     finding_forms: frozenset[str] = frozenset()
+    # the word forms (skeletons) that ask what was decided about a trial ("hvad sker der
+    # med …", "beslutning", "what happens to …")
+    decision_forms: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -189,6 +195,7 @@ class Gatherer:
         ends: list[str] | None = None,
         town_words: list[str] | None = None,
         finding_words: list[str] | None = None,
+        decision_words: list[str] | None = None,
     ) -> Gatherer:
         phrases: dict[str, list[tuple[str, ...]]] = {}
         captions: dict[tuple[str, int], str] = {}
@@ -215,7 +222,10 @@ class Gatherer:
         end_stems = frozenset(term(w, language) for e in ends or [] for w in words(e))
         town_stems = frozenset(term(w, language) for t in town_words or [] for w in words(t))
         finding_forms = frozenset(skeleton(w) for t in finding_words or [] for w in words(t))
-        return cls(register, language, phrases, frozenset(shared), word, end_stems, town_stems, finding_forms)
+        decision_forms = frozenset(skeleton(w) for t in decision_words or [] for w in words(t))
+        return cls(
+            register, language, phrases, frozenset(shared), word, end_stems, town_stems, finding_forms, decision_forms
+        )
 
     # -- facets --------------------------------------------------------------------------
     @staticmethod
@@ -305,6 +315,10 @@ class Gatherer:
             found = self.findings(query, fixed, catalog, names, text_of)
             if found is not None:
                 return found
+        if query.kind in ("fact", "why") and any(skeleton(t) in self.decision_forms for t in words(query.text)):
+            decided = self.decision(query, fixed, catalog, names, text_of)
+            if decided is not None:
+                return decided
         if not self._asks_for_items(query, head):
             return None
         tokens = list(dict.fromkeys(words(query.text)))
@@ -480,6 +494,53 @@ class Gatherer:
             return None
         return Gathered("\n".join(lines), draft.cited, count)
 
+    # -- what was decided ----------------------------------------------------------------
+    def decision(
+        self,
+        query: Query,
+        fixed: dict[str, frozenset[str]],
+        catalog: Catalog,
+        names: dict[str, str],
+        text_of: Callable[[str], str | None],
+    ) -> Gathered | None:
+        """ "Hvad sker der med forsøget med X?": the status the register holds for the one
+        trial the question names (as ``participants`` finds it), cited at the caption or
+        heading that gives it, then the grounds the decision gives (each paragraph of the
+        trial's reason cell, read up to the sentence that states a cause, as for "why").
+        None when no trial stands out, the question holds a negation, or the register
+        holds no status for the trial."""
+        said = words(query.text)
+        tokens = list(dict.fromkeys(said))
+        if any(t in CLAUSE_NEGATIONS for t in tokens):
+            return None
+        # "Er det besluttet, at jobcentrene må …?" asks whether one statement was decided
+        # (a that-clause follows the word), not what was decided about a trial
+        if any(skeleton(a) in self.decision_forms and b in COMPLEMENTIZERS for a, b in itertools.pairwise(said)):
+            return None
+        rest = [
+            t
+            for t in tokens
+            if is_content(t)
+            and not t.isdigit()
+            and skeleton(t) not in self.decision_forms
+            and not ({term(t, self.language)} | fixed.get(t, frozenset())) & self.item_stems
+        ]
+        trial = self._named_trial(rest, fixed)
+        if trial is None or trial.status is None or not self._years_agree(query, [trial], True):
+            return None  # a year the status does not state ("… i 2026?") is not answered by it
+        draft = _Draft(catalog, names, text_of)
+        title_n, status_n = draft.cite([trial.citation]), draft.cite([trial.status.citation])
+        if title_n is None or status_n is None:
+            return None
+        label = " ".join(
+            p for p in (STATUS_LABELS.get(trial.status.value, trial.status.value), until_phrase(trial.status)) if p
+        )
+        pieces = [_reason_piece(r.citation, catalog, names) for r in trial.reasons]
+        grounds = [n for piece in pieces if (n := draft.cite([piece])) is not None]
+        lines = [decision_lead(trial.title, title_n, draft.reading(status_n), status_n, label, bool(grounds))]
+        lines += [f"- {draft.reading(n)} [{n}]" for n in grounds]
+        return Gathered("\n".join(lines), draft.cited, len(grounds))
+
     # -- time ----------------------------------------------------------------------------
     def over_time(
         self,
@@ -597,7 +658,7 @@ class Gatherer:
                 if by_status and t.status:
                     said += [t.status.until, t.status.citation.date]
                 said += [c.date for c in t.municipalities.citations]
-            if not any(year in s or s.endswith(f"-{year[2:]}") for s in said if s):
+            if not any(_states_year(s, year) for s in said if s):
                 return False
         return True
 
@@ -739,6 +800,13 @@ def _reason_piece(paragraph: RegisterCitation, catalog: Catalog, names: dict[str
     )
 
 
+def _states_year(text: str, year: str) -> bool:
+    """Does a field ("udgangen af 2022", "31/12-21", a document date "2021-08-26") state
+    ``year``? A two-digit year only ends a day/month date ("31/12-21"), never an ISO
+    date's day ("2021-08-26" does not state 2026)."""
+    return year in text or re.search(rf"\d/\d{{1,2}}-{year[2:]}$", text) is not None
+
+
 def _status_year(trial: Trial) -> str | None:
     """The year the trial's status runs to ("udgangen af 2022", "31/12-21"), if it says."""
     if trial.status is None or not trial.status.until:
@@ -804,29 +872,47 @@ def _town_pieces(holder: Trial | Alias, town: str) -> list[RegisterCitation] | N
     return max(options, key=score)
 
 
+@dataclass(frozen=True)
+class GatherWords:
+    """What the gatherer reads of the register's vocabulary file (corpus/register.toml)."""
+
+    status: dict[str, list[str]] = field(default_factory=dict)  # ``[status]``
+    ends: list[str] = field(default_factory=list)  # ``[until] ends``
+    # ``[columns] municipalities``: what the documents call the municipalities that took part
+    towns: list[str] = field(default_factory=list)
+    # ``[conclusions] questions``: what a question asking what the evaluations found says
+    findings: list[str] = field(default_factory=list)
+    # ``[decision] questions``: what a question asking what was decided about a trial says
+    decisions: list[str] = field(default_factory=list)
+
+
 def load_vocabulary(path: Path) -> tuple[dict[str, list[str]], list[str]]:
     """The ``[status]`` table of the register's vocabulary file and its ``until.ends``
     words; empty without one (a corpus need not have one: then no question gathers, quietly)."""
-    status, ends, _, _ = read_vocabulary(path)
-    return status, ends
+    got = read_vocabulary(path)
+    return got.status, got.ends
 
 
-def read_vocabulary(path: Path) -> tuple[dict[str, list[str]], list[str], list[str], list[str]]:
-    """``load_vocabulary``'s two parts, the ``[columns] municipalities`` words (what the
-    documents call the municipalities that took part: "kommuner") and the ``[conclusions]
-    questions`` words (what a question asking what the evaluations found says: "viste",
-    "konklusion"). All empty without a readable file."""
+def read_vocabulary(path: Path) -> GatherWords:
+    """The gatherer's words from the vocabulary file; all empty without a readable file."""
     if not path.is_file():
-        return {}, [], [], []
+        return GatherWords()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        status = {str(k): [str(x) for x in v] for k, v in data.get("status", {}).items()}
-        ends = [str(x) for x in data.get("until", {}).get("ends", [])]
-        towns = [str(x) for x in data.get("columns", {}).get("municipalities", [])]
-        return status, ends, towns, [str(x) for x in data.get("conclusions", {}).get("questions", [])]
+
+        def listed(table: str, key: str) -> list[str]:
+            return [str(x) for x in data.get(table, {}).get(key, [])]
+
+        return GatherWords(
+            status={str(k): [str(x) for x in v] for k, v in data.get("status", {}).items()},
+            ends=listed("until", "ends"),
+            towns=listed("columns", "municipalities"),
+            findings=listed("conclusions", "questions"),
+            decisions=listed("decision", "questions"),
+        )
     except (OSError, ValueError, TypeError, AttributeError) as exc:  # TOMLDecodeError is a ValueError
         logger.warning("Registrets ordliste %s kan ikke læses: %s", path, exc)
-        return {}, [], [], []
+        return GatherWords()
 
 
 class RegisterSource:
@@ -855,8 +941,10 @@ class RegisterSource:
                 except IndexCorruptError as exc:  # a broken register must not break answering
                     logger.warning("Forsøgsregistret kan ikke læses: %s", exc)
                     register = None
-                status, ends, towns, findings = read_vocabulary(self.vocabulary_path)
+                w = read_vocabulary(self.vocabulary_path)
                 self._gatherer = (
-                    Gatherer.build(register, status, self.language, ends, towns, findings) if register else None
+                    Gatherer.build(register, w.status, self.language, w.ends, w.towns, w.findings, w.decisions)
+                    if register
+                    else None
                 )
             return self._gatherer

@@ -141,6 +141,13 @@ def findings_lead(title: str, cited: int, subject: str, first: bool) -> str:
     return f"Under temaet {quoted(subject)}, som forsøget hører under, står der:"
 
 
+def decision_lead(title: str, cited: int, heading: str, heading_cited: int, status: str, grounds: bool) -> str:
+    """The line before what was decided about one trial: where its status stands (a
+    table's caption, a slide's heading) and, when the grounds follow, that they do."""
+    line = f"Forsøget {quoted(title)} [{cited}] står under {quoted(heading)} [{heading_cited}] ({status})"
+    return f"{line}. Begrundelsen:" if grounds else f"{line}."
+
+
 def gather_uncertain(town: str, name: str, title: str, cited: int) -> str:
     """The line for a municipality named only under an uncertain alias (not counted)."""
     return (

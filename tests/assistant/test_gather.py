@@ -244,3 +244,76 @@ def test_a_findings_question_without_one_trial_or_conclusions_falls_through() ->
     assert ask_findings("Hvad viste evalueringen ikke om mikrolån?") is None  # a negation
     assert ask_findings("Hvad handler forsøget med mikrolån om?") is None  # asks for no finding
     assert ask_findings("Hvornår viste evalueringen af mikrolån noget?") is None  # a date question
+
+
+DECIDED_TEXT = (
+    "Forsøg, der forlænges\nMikrolån\tEvalueringen er positiv.\tForsøget forlænges et år.\n"
+    "Forsøg, der stopper\nIværksætteri\tFå deltagere.\nMentorregler\n"
+)
+DECISION_WORDS = ["sker", "beslutning", "besluttet", "status", "happens", "decision"]
+
+
+def ask_decision(question: str) -> Gathered | None:
+    from core.register import Conclusion
+
+    def at(quote: str) -> RegisterCitation:
+        start = DECIDED_TEXT.index(quote)
+        return RegisterCitation(source=SOURCE, title="Bilag", quote=quote, start=start, end=start + len(quote))
+
+    def status(value: str, caption: str, until: str) -> TrialStatus:
+        return TrialStatus(value=value, until=until, citation=at(caption))  # type: ignore[arg-type]
+
+    def reasons(*quotes: str) -> list[Conclusion]:
+        return [Conclusion(text=q, citation=at(q)) for q in quotes]
+
+    trials = [
+        Trial(
+            title="Mikrolån",
+            citation=at("Mikrolån"),
+            status=status("forlænget", "Forsøg, der forlænges", "udgangen af 2022"),
+            reasons=reasons("Evalueringen er positiv.", "Forsøget forlænges et år."),
+        ),
+        Trial(
+            title="Iværksætteri",
+            citation=at("Iværksætteri"),
+            status=status("stopper", "Forsøg, der stopper", "31/12-21"),
+            reasons=reasons("Få deltagere."),
+        ),
+        Trial(title="Mentorregler", citation=at("Mentorregler")),  # no status held
+    ]
+    gatherer = Gatherer.build(Register(trials=trials), VOCABULARY, decision_words=DECISION_WORDS)
+    return gatherer.gather(parse(question, 500), Catalog({}, {}), {}, lambda s: DECIDED_TEXT if s == SOURCE else None)
+
+
+def test_what_happens_to_a_trial_is_its_status_and_the_decisions_grounds_each_cited() -> None:
+    for question in ("Hvad sker der med forsøget med mikrolån?", "what happens to the mikrolaan trial"):
+        got = ask_decision(question)
+        assert got is not None and got.count == 2, question
+        assert got.text.splitlines() == [
+            "Forsøget »Mikrolån« [1] står under »Forsøg, der forlænges« [2] (forlænget til udgangen af 2022). "
+            "Begrundelsen:",
+            "- Evalueringen er positiv. [3]",
+            "- Forsøget forlænges et år. [4]",
+        ]
+        assert all(c.quote == DECIDED_TEXT[c.start : c.end] for c in got.citations)
+    got = ask_decision("Hvad er status for iværksætteri?")
+    assert got is not None and got.text.splitlines()[0].endswith("(stopper 31/12-21). Begrundelsen:")
+
+
+def test_a_decision_question_without_one_trial_or_a_status_falls_through() -> None:
+    assert ask_decision("Hvad sker der med forsøgene?") is None  # no trial named
+    assert ask_decision("Hvad sker der med mentorregler?") is None  # no status held
+    assert ask_decision("Hvad sker der ikke med mikrolån?") is None  # a negation
+    assert ask_decision("Hvad handler forsøget med mikrolån om?") is None  # asks for no decision
+    assert ask_decision("Hvornår sker der noget med mikrolån?") is None  # a date question
+    assert ask_decision("Hvad sker der med mikrolån i 2026?") is None  # a year the status does not state
+    assert ask_decision("Er det besluttet, at mikrolån forlænges?") is None  # whether one statement holds
+    assert ask_decision("Hvad sker der med mikrolån i 2022?") is not None
+
+
+def test_a_two_digit_year_is_read_only_at_the_end_of_a_day_and_month() -> None:
+    from assistant.gather import _states_year
+
+    assert _states_year("31/12-21", "2021") and _states_year("udgangen af 2022", "2022")
+    assert not _states_year("2021-08-26", "2026")  # an ISO date's day is no year
+    assert not _states_year("31/12-21", "2026")
