@@ -185,6 +185,9 @@ class Gatherer:
     # the word forms (skeletons) that ask what was decided about a trial ("hvad sker der
     # med …", "beslutning", "what happens to …")
     decision_forms: frozenset[str] = frozenset()
+    # the phrases (word skeletons) with which a "who" question asks who took part in a
+    # trial ("hvem deltog i …", "who took part in …"): the municipalities answer it
+    participation: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def build(
@@ -196,6 +199,7 @@ class Gatherer:
         town_words: list[str] | None = None,
         finding_words: list[str] | None = None,
         decision_words: list[str] | None = None,
+        participation_words: list[str] | None = None,
     ) -> Gatherer:
         phrases: dict[str, list[tuple[str, ...]]] = {}
         captions: dict[tuple[str, int], str] = {}
@@ -223,8 +227,18 @@ class Gatherer:
         town_stems = frozenset(term(w, language) for t in town_words or [] for w in words(t))
         finding_forms = frozenset(skeleton(w) for t in finding_words or [] for w in words(t))
         decision_forms = frozenset(skeleton(w) for t in decision_words or [] for w in words(t))
+        participation = tuple(tuple(skeleton(w) for w in words(p)) for p in participation_words or [] if words(p))
         return cls(
-            register, language, phrases, frozenset(shared), word, end_stems, town_stems, finding_forms, decision_forms
+            register,
+            language,
+            phrases,
+            frozenset(shared),
+            word,
+            end_stems,
+            town_stems,
+            finding_forms,
+            decision_forms,
+            participation,
         )
 
     # -- facets --------------------------------------------------------------------------
@@ -311,6 +325,10 @@ class Gatherer:
         head = set(query.head) | {c for h in query.head if (c := catalog.correct(h))}
         if head & self.town_stems:
             return self.participants(query, fixed, head, catalog, names, text_of)
+        if "who" in query.kinds and (said := self._participation(query)):
+            took_part = self.participants(query, fixed, head | said, catalog, names, text_of)
+            if took_part is not None:
+                return took_part
         if query.kind in ("fact", "list") and any(skeleton(t) in self.finding_forms for t in words(query.text)):
             found = self.findings(query, fixed, catalog, names, text_of)
             if found is not None:
@@ -369,6 +387,17 @@ class Gatherer:
         return got
 
     # -- who took part --------------------------------------------------------------------
+    def _participation(self, query: Query) -> set[str]:
+        """The stems of the participation phrase the question holds ("deltog", "took
+        part"); empty when it holds none."""
+        said = words(query.text)
+        shapes = [skeleton(w) for w in said]
+        for phrase in self.participation:
+            for i in range(len(shapes) - len(phrase) + 1):
+                if tuple(shapes[i : i + len(phrase)]) == phrase:
+                    return {term(w, self.language) for w in said[i : i + len(phrase)]}
+        return set()
+
     def participants(
         self,
         query: Query,
@@ -884,6 +913,8 @@ class GatherWords:
     findings: list[str] = field(default_factory=list)
     # ``[decision] questions``: what a question asking what was decided about a trial says
     decisions: list[str] = field(default_factory=list)
+    # ``[participants] questions``: how a "who" question asks who took part in a trial
+    participation: list[str] = field(default_factory=list)
 
 
 def load_vocabulary(path: Path) -> tuple[dict[str, list[str]], list[str]]:
@@ -909,6 +940,7 @@ def read_vocabulary(path: Path) -> GatherWords:
             towns=listed("columns", "municipalities"),
             findings=listed("conclusions", "questions"),
             decisions=listed("decision", "questions"),
+            participation=listed("participants", "questions"),
         )
     except (OSError, ValueError, TypeError, AttributeError) as exc:  # TOMLDecodeError is a ValueError
         logger.warning("Registrets ordliste %s kan ikke læses: %s", path, exc)
@@ -943,7 +975,9 @@ class RegisterSource:
                     register = None
                 w = read_vocabulary(self.vocabulary_path)
                 self._gatherer = (
-                    Gatherer.build(register, w.status, self.language, w.ends, w.towns, w.findings, w.decisions)
+                    Gatherer.build(
+                        register, w.status, self.language, w.ends, w.towns, w.findings, w.decisions, w.participation
+                    )
                     if register
                     else None
                 )

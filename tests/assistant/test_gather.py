@@ -117,7 +117,8 @@ def test_a_year_shared_by_two_statuses_lists_each_trial_with_its_status() -> Non
 
 
 def ask_towns(question: str) -> Gathered | None:
-    gatherer = Gatherer.build(register(), VOCABULARY, town_words=["kommuner"])
+    took_part = ["deltog", "var med", "took part"]
+    gatherer = Gatherer.build(register(), VOCABULARY, town_words=["kommuner"], participation_words=took_part)
     return gatherer.gather(parse(question, 500), Catalog({}, {}), {}, lambda s: TEXT if s == SOURCE else None)
 
 
@@ -130,6 +131,18 @@ def test_the_municipalities_of_one_trial_are_listed_each_cited_where_its_cell_na
         assert [line.split(" [")[0] for line in lines[1:]] == ["- Aalborg", "- Thisted"]
         assert all(c.quote == TEXT[c.start : c.end] for c in got.citations)
         assert got.citations[0].quote == "Mikrolån" and "Aalborg og Thisted" in got.citations[1].quote
+
+
+def test_who_took_part_in_one_trial_is_answered_with_its_municipalities() -> None:
+    asked = ("Hvem deltog i forsøget med mikrolån?", "who took part in the mikrolaan trial", "hvem var med i mikrolån")
+    for question in asked:
+        got = ask_towns(question)
+        assert got is not None and got.count == 2, question
+        assert got.text.splitlines()[0] == "I forsøget »Mikrolån« [1] deltog 2 kommuner:"
+    assert ask_towns("Hvem var projektleder for forsøget med mikrolån?") is None  # asks for no participant
+    assert ask_towns("Hvem deltog i forsøgene?") is None  # no trial named
+    assert ask_towns("Hvem deltog ikke i forsøget med mikrolån?") is None  # a negation
+    assert ask("Hvem deltog i forsøget med mikrolån?") is None  # no participation words in the vocabulary
 
 
 def test_a_municipalities_question_that_names_no_single_trial_falls_through() -> None:
