@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+
 PEAK_QUANTILE = 0.9  # ``peak``: the nearest passage against the tenth nearest of a hundred
 
 
