@@ -123,9 +123,7 @@ class Answerer:
             # "1=1", "??? 42 !!": not a word, only numbers and signs; whatever a number
             # happens to match is no answer to it
             return Decision(*self._refuse([], 0.0), 0.0, ranked)
-        answerable = float(
-            sigmoid(self.model.answerable.logit(question_features(query, evidence.terms, ranked, peak=evidence.peak)))
-        )
+        answerable = float(sigmoid(self.model.answerable.logit(question_features(query, evidence.terms, ranked))))
         best_list = None
         if query.kind == "list" and ranked:
             lists = self.list_candidates(evidence, ranked)

@@ -156,7 +156,7 @@ class Assistant:
         passage_dense = view.vectors.similarity([p.id for p in passages], vector)
         lap("spans")
         terms = resolve_terms(query, view.catalog)
-        evidence = Evidence(query, terms, hits, passage_dense, span_dense, view.vectors.peak(vector, sources))
+        evidence = Evidence(query, terms, hits, passage_dense, span_dense)
         candidates = span_candidates(query, terms, hits, view.catalog, passage_dense, span_dense)
         decision = view.answerer.answer(evidence, candidates)
         lap("answer")

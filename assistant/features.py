@@ -53,7 +53,7 @@ SPAN_FEATURES = (
 )  # fmt: skip
 QUESTION_FEATURES = (
     "top", "margin", "dense", "passage_dense", "cov_context", "missing", "unknown", "terms", "type_ok",
-    "unknown_danish", "unit_missing", "year_missing", "unknown_name", "peak",
+    "unknown_danish", "unit_missing", "year_missing", "unknown_name",
 )  # fmt: skip
 LIST_FEATURES = ("heading_dense", "heading_cov", "head_match", "best_item", "rank", "items", "table", "sentence_top")
 
@@ -78,8 +78,6 @@ class Evidence:
     hits: list[Hit]
     passage_dense: dict[str, float]  # cosine of each retrieved passage to the question
     span_dense: dict[tuple[str, int, int], float]  # ... of each of their spans, by (source, start, end)
-    # how far the nearest passage of the whole index stands out from the bulk (PassageVectors.peak)
-    peak: float = 0.0
 
 
 @dataclass
@@ -326,9 +324,8 @@ def _names(text: str) -> set[str]:
     return {n.casefold() for n in _NAME.findall(text)}
 
 
-def question_features(query: Query, query_terms: list[Term], ranked: list[Candidate], *, peak: float) -> np.ndarray:
-    """Signals of how answerable the question is, from the best-scored candidates and
-    from how far the nearest passage stands out from the rest (``peak``)."""
+def question_features(query: Query, query_terms: list[Term], ranked: list[Candidate]) -> np.ndarray:
+    """Signals of how answerable the question is, from the best-scored candidates."""
     total = sum(t.rarity for t in query_terms)
     unknown = sum(t.rarity for t in query_terms if not t.known) / total if total else 1.0
     # A name the documents never use (a person, a place, an organisation): the question is
@@ -343,7 +340,6 @@ def question_features(query: Query, query_terms: list[Term], ranked: list[Candid
             [
                 *(-10.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown, math.log1p(len(query_terms)), 0.0, danish, units, years),
                 unknown_name,
-                peak,
             ]
         )
     best = ranked[0]
@@ -371,7 +367,6 @@ def question_features(query: Query, query_terms: list[Term], ranked: list[Candid
             0.0 if query.english else unknown,
             *_absent(query, best.passage),
             unknown_name,
-            peak,
         ]
     )
 

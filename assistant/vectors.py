@@ -18,9 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 
-PEAK_QUANTILE = 0.9  # ``peak``: the nearest passage against the tenth nearest of a hundred
-
-
 @dataclass(frozen=True)
 class PassageVectors:
     """The unit vectors of the committed passages, one row per passage id."""
@@ -65,23 +62,6 @@ class PassageVectors:
             cached = {pid: row for row, pid in enumerate(self.ids)}
             object.__setattr__(self, "_position", cached)
         return cached
-
-    def peak(self, vector: np.ndarray, sources: Sequence[str] | None = None) -> float:
-        """How far the passage nearest to ``vector`` stands out from the rest: its cosine
-        less the cosine at the ``PEAK_QUANTILE`` of all (distinct) passages. A question the
-        documents answer is much closer to a few passages than to the bulk; one they do not
-        cover is about as far from all of them (cosines of a small encoder sit in a narrow
-        band, so the absolute closeness says less than this lead)."""
-        if sources:
-            candidates = self.matrix[np.flatnonzero(np.isin(self.sources, list(sources)))]
-        else:
-            candidates = self.unique_matrix
-        if not len(candidates):
-            return 0.0
-        query = np.asarray(vector, dtype=np.float32).ravel()
-        norm = float(np.linalg.norm(query))
-        scores = candidates @ (query / norm if norm > 0 else query)
-        return float(scores.max() - np.quantile(scores, PEAK_QUANTILE))
 
     def nearest(self, vector: np.ndarray, k: int, sources: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Ids and cosine similarities of the ``k`` nearest passages, best first. Without a

@@ -251,12 +251,7 @@ def rescore(examples: list[Example], model: AnswerModel) -> None:
 
 def fit_answerable(examples: list[Example]) -> Logistic:
     x = np.array(
-        [
-            question_features(
-                ex.trace.query, ex.trace.evidence.terms, ex.trace.decision.ranked, peak=ex.trace.evidence.peak
-            )
-            for ex in examples
-        ]
+        [question_features(ex.trace.query, ex.trace.evidence.terms, ex.trace.decision.ranked) for ex in examples]
     )
     y = np.array([ex.answerable for ex in examples])
     return _fit(x, y, _balanced([f"{ex.source}{ex.answerable}" for ex in examples]), QUESTION_FEATURES)
@@ -278,9 +273,7 @@ def fit_list(examples: list[Example]) -> Logistic | None:
 
 
 def answerable_probability(ex: Example, model: AnswerModel) -> float:
-    features = question_features(
-        ex.trace.query, ex.trace.evidence.terms, ex.trace.decision.ranked, peak=ex.trace.evidence.peak
-    )
+    features = question_features(ex.trace.query, ex.trace.evidence.terms, ex.trace.decision.ranked)
     return float(sigmoid(model.answerable.logit(features)))
 
 

@@ -135,7 +135,7 @@ def test_a_span_quoted_by_two_overlapping_passages_is_one_candidate(catalog: Cat
 
 def test_question_features_without_candidates_say_unanswerable(catalog: Catalog) -> None:
     query = parse("xylofon", 1000)
-    f = dict(zip(QUESTION_FEATURES, question_features(query, resolve_terms(query, catalog), [], peak=0.0), strict=True))
+    f = dict(zip(QUESTION_FEATURES, question_features(query, resolve_terms(query, catalog), []), strict=True))
     assert f["top"] == -10.0 and f["unknown"] == 1.0
     assert np.isfinite(list(f.values())).all()
 
@@ -144,7 +144,7 @@ def _question(catalog: Catalog, question: str) -> dict:
     query = parse(question, 1000)
     terms = resolve_terms(query, catalog)
     found = span_candidates(query, terms, [Hit("a", 1.0)], catalog, {}, {})
-    return dict(zip(QUESTION_FEATURES, question_features(query, terms, found, peak=0.1), strict=True))
+    return dict(zip(QUESTION_FEATURES, question_features(query, terms, found), strict=True))
 
 
 def test_amounts_and_shares_are_told_apart_from_counts() -> None:

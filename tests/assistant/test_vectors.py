@@ -59,26 +59,12 @@ def test_a_filter_ranks_every_passage_of_the_named_documents(random_vectors) -> 
     assert vectors.nearest(matrix[0], 5, ["nothing.txt"]) == []
 
 
-def test_the_peak_is_how_far_the_nearest_passage_stands_out(random_vectors) -> None:  # type: ignore[no-untyped-def]
-    ids, matrix, sources = random_vectors
-    vectors = PassageVectors.build(ids, matrix, sources)
-    on_one = vectors.peak(matrix[7])  # a question about one passage: far nearer to it than to the rest
-    between = vectors.peak(matrix[:40].mean(axis=0))  # about everything and nothing in particular
-    assert 0.5 < on_one <= 1.0 + 1e-5 and 0.0 <= between < on_one / 2
-    scores = np.sort(matrix[:40] @ matrix[7])
-    assert on_one == pytest.approx(scores[-1] - np.quantile(scores, 0.9), abs=1e-5)  # copies count once
-    named = np.sort(matrix[[i for i, s in enumerate(sources) if s == "doc0.txt"]] @ matrix[7])
-    only = vectors.peak(matrix[7], ["doc0.txt"])  # a filter: the named documents' passages only
-    assert only == pytest.approx(named[-1] - np.quantile(named, 0.9), abs=1e-5)
-    assert vectors.peak(matrix[7], ["nothing.txt"]) == 0.0
-
-
 def test_small_and_empty_indexes() -> None:
     empty = PassageVectors.build([], np.zeros((0, 8), dtype=np.float32), [])
-    assert len(empty) == 0 and empty.nearest(np.ones(8), 5) == [] and empty.peak(np.ones(8)) == 0.0
+    assert len(empty) == 0 and empty.nearest(np.ones(8), 5) == []
     one = PassageVectors.build(["a"], np.ones((1, 8), dtype=np.float32), ["x.txt"])
     assert [pid for pid, _ in one.nearest(np.ones(8), 5)] == ["a"]
-    assert one.nearest(np.ones(8), 0) == [] and one.peak(np.ones(8)) == 0.0  # nothing to stand out from
+    assert one.nearest(np.ones(8), 0) == []
     assert [pid for pid, _ in one.nearest(np.zeros(8), 5)] == ["a"]  # a zero vector ranks, it does not divide by 0
 
 
