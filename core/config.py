@@ -156,8 +156,8 @@ class EvalSettings(BaseModel):
     """The gate that `make test` enforces: the bank's frozen test split and the external
     set's fixed sample.
 
-    These are REGRESSION FLOORS, not targets: each is the figure last measured (raised on
-    2026-12-01), less a margin for run-to-run noise (the test split has 22 refusals and 175
+    These are REGRESSION FLOORS, not targets: each is the figure last measured (raised again
+    on 2026-12-01, second session), less a margin for run-to-run noise (the test split has 22 refusals and 175
     answerable questions; one question is 0.5–4.5 points; the refusal floor admits one
     refusal fewer than the 4 of 22 measured, and must only rise). The
     targets of the issue "Answers that hold on questions nobody tuned to" (accuracy ≥ 0.92,
@@ -170,12 +170,12 @@ class EvalSettings(BaseModel):
     recall_k: int = Field(5, gt=0)
     # bank test split, measured on 2026-12-01 (raised then): 0.640 / 0.561 / 1.000 / 0.749 /
     # 0.182 (4 of 22) / perturbed 0.624 / wrongly refused 0.023
-    min_answer_accuracy: float = Field(0.60, ge=0, le=1)
-    min_list_complete: float = Field(0.50, ge=0, le=1)
+    min_answer_accuracy: float = Field(0.61, ge=0, le=1)
+    min_list_complete: float = Field(0.52, ge=0, le=1)
     min_verbatim: float = Field(1.0, ge=0, le=1)
     min_cited_right_document: float = Field(0.70, ge=0, le=1)
     min_refusal_accuracy: float = Field(0.13, ge=0, le=1)
-    min_perturbed_accuracy: float = Field(0.59, ge=0, le=1)
+    min_perturbed_accuracy: float = Field(0.60, ge=0, le=1)
     max_wrongly_refused: float = Field(0.04, ge=0, le=1)
     # external sample (python -m evals external --sample), measured on 2026-12-01:
     # 0.754 / 0.043 / 0.976 / 266
