@@ -536,8 +536,9 @@ class Gatherer:
         trial the question names (as ``participants`` finds it), cited at the caption or
         heading that gives it, then the grounds the decision gives (each paragraph of the
         trial's reason cell, read up to the sentence that states a cause, as for "why").
-        None when no trial stands out, the question holds a negation, or the register
-        holds no status for the trial."""
+        None when no trial stands out, the question holds a negation or asks whether one
+        statement was decided ("besluttet, at …"), the register holds no status for the
+        trial, or the question names a year the status does not state."""
         said = words(query.text)
         tokens = list(dict.fromkeys(said))
         if any(t in CLAUSE_NEGATIONS for t in tokens):
