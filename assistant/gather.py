@@ -190,17 +190,7 @@ class Gatherer:
     participation: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
-    def build(
-        cls,
-        register: Register,
-        status_vocabulary: dict[str, list[str]],
-        language: str = "danish",
-        ends: list[str] | None = None,
-        town_words: list[str] | None = None,
-        finding_words: list[str] | None = None,
-        decision_words: list[str] | None = None,
-        participation_words: list[str] | None = None,
-    ) -> Gatherer:
+    def build(cls, register: Register, vocabulary: GatherWords, language: str = "danish") -> Gatherer:
         phrases: dict[str, list[tuple[str, ...]]] = {}
         captions: dict[tuple[str, int], str] = {}
         for trial in register.trials:
@@ -209,7 +199,7 @@ class Gatherer:
                 captions[(c.source, c.start)] = c.quote
                 phrases.setdefault(trial.status.value, [])
         for status in phrases:
-            found = [status.replace("_", " "), *status_vocabulary.get(status, [])]
+            found = [status.replace("_", " "), *vocabulary.status.get(status, [])]
             phrases[status] = sorted({tuple(_stems(p, language)) for p in found if words(p)}, key=len, reverse=True)
         # The item type: the content words at least half of the distinct captions share,
         # less the status phrases' words ("Forsøg, der ikke udbredes" -> "forsøg").
@@ -223,11 +213,11 @@ class Gatherer:
                 shown.setdefault(stem, w)
         shared = {s for s, n in counts.items() if 2 * n >= len(captions) and s not in status_words}
         word = shown[max(shared, key=lambda s: counts[s])] if shared else ""
-        end_stems = frozenset(term(w, language) for e in ends or [] for w in words(e))
-        town_stems = frozenset(term(w, language) for t in town_words or [] for w in words(t))
-        finding_forms = frozenset(skeleton(w) for t in finding_words or [] for w in words(t))
-        decision_forms = frozenset(skeleton(w) for t in decision_words or [] for w in words(t))
-        participation = tuple(tuple(skeleton(w) for w in words(p)) for p in participation_words or [] if words(p))
+        end_stems = frozenset(term(w, language) for e in vocabulary.ends for w in words(e))
+        town_stems = frozenset(term(w, language) for t in vocabulary.towns for w in words(t))
+        finding_forms = frozenset(skeleton(w) for t in vocabulary.findings for w in words(t))
+        decision_forms = frozenset(skeleton(w) for t in vocabulary.decisions for w in words(t))
+        participation = tuple(tuple(skeleton(w) for w in words(p)) for p in vocabulary.participation if words(p))
         return cls(
             register,
             language,
@@ -452,6 +442,26 @@ class Gatherer:
             return None
         return Gathered("\n".join(lines), draft.cited, len(towns))
 
+    def _trial_asked_about(
+        self,
+        query: Query,
+        fixed: dict[str, frozenset[str]],
+        asking: frozenset[str],
+        stems: frozenset[str] = frozenset(),
+    ) -> Trial | None:
+        """The one trial a question names (``_named_trial``), read from its content words
+        less those that ask (word forms in ``asking``: "viste", "sker") and those whose
+        stems are in ``stems`` (the item word, "forsøg")."""
+        rest = [
+            t
+            for t in dict.fromkeys(words(query.text))
+            if is_content(t)
+            and not t.isdigit()
+            and skeleton(t) not in asking
+            and not ({term(t, self.language)} | fixed.get(t, frozenset())) & stems
+        ]
+        return self._named_trial(rest, fixed)
+
     def _named_trial(self, tokens: list[str], fixed: dict[str, frozenset[str]]) -> Trial | None:
         """The one trial whose title (or a certain alias's name) shares the most of
         ``tokens`` (their stems and corrections); None when none shares any or two tie."""
@@ -482,11 +492,9 @@ class Gatherer:
         belongs to (a slide's heading), and, apart and not merged, what a name only
         uncertainly linked to the trial has. None when no trial stands out, the question
         holds a negation, or the register holds no conclusions for the trial."""
-        tokens = list(dict.fromkeys(words(query.text)))
-        rest = [t for t in tokens if is_content(t) and not t.isdigit() and skeleton(t) not in self.finding_forms]
-        if any(t in CLAUSE_NEGATIONS for t in tokens):
+        if any(t in CLAUSE_NEGATIONS for t in words(query.text)):
             return None
-        trial = self._named_trial(rest, fixed)
+        trial = self._trial_asked_about(query, fixed, self.finding_forms)
         if trial is None:
             return None
         groups: dict[str, list] = {}
@@ -540,31 +548,22 @@ class Gatherer:
         statement was decided ("besluttet, at …"), the register holds no status for the
         trial, or the question names a year the status does not state."""
         said = words(query.text)
-        tokens = list(dict.fromkeys(said))
-        if any(t in CLAUSE_NEGATIONS for t in tokens):
+        if any(t in CLAUSE_NEGATIONS for t in said):
             return None
         # "Er det besluttet, at jobcentrene må …?" asks whether one statement was decided
         # (a that-clause follows the word), not what was decided about a trial
         if any(skeleton(a) in self.decision_forms and b in COMPLEMENTIZERS for a, b in itertools.pairwise(said)):
             return None
-        rest = [
-            t
-            for t in tokens
-            if is_content(t)
-            and not t.isdigit()
-            and skeleton(t) not in self.decision_forms
-            and not ({term(t, self.language)} | fixed.get(t, frozenset())) & self.item_stems
-        ]
-        trial = self._named_trial(rest, fixed)
+        trial = self._trial_asked_about(query, fixed, self.decision_forms, self.item_stems)
         if trial is None or trial.status is None or not self._years_agree(query, [trial], True):
             return None  # a year the status does not state ("… i 2026?") is not answered by it
         draft = _Draft(catalog, names, text_of)
         title_n, status_n = draft.cite([trial.citation]), draft.cite([trial.status.citation])
         if title_n is None or status_n is None:
             return None
-        label = " ".join(
-            p for p in (STATUS_LABELS.get(trial.status.value, trial.status.value), until_phrase(trial.status)) if p
-        )
+        label = STATUS_LABELS.get(trial.status.value, trial.status.value)
+        if trial.status.until:  # "udbredt" states no date
+            label = f"{label} {until_phrase(trial.status)}"
         pieces = [_reason_piece(r.citation, catalog, names) for r in trial.reasons]
         grounds = [n for piece in pieces if (n := draft.cite([piece])) is not None]
         lines = [decision_lead(trial.title, title_n, draft.reading(status_n), status_n, label, bool(grounds))]
@@ -974,12 +973,6 @@ class RegisterSource:
                 except IndexCorruptError as exc:  # a broken register must not break answering
                     logger.warning("Forsøgsregistret kan ikke læses: %s", exc)
                     register = None
-                w = read_vocabulary(self.vocabulary_path)
-                self._gatherer = (
-                    Gatherer.build(
-                        register, w.status, self.language, w.ends, w.towns, w.findings, w.decisions, w.participation
-                    )
-                    if register
-                    else None
-                )
+                vocabulary = read_vocabulary(self.vocabulary_path)
+                self._gatherer = Gatherer.build(register, vocabulary, self.language) if register else None
             return self._gatherer

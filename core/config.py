@@ -156,8 +156,8 @@ class EvalSettings(BaseModel):
     """The gate that `make test` enforces: the bank's frozen test split and the external
     set's fixed sample.
 
-    These are REGRESSION FLOORS, not targets: each is the figure last measured (raised again
-    on 2026-12-01, second session), less a margin for run-to-run noise (the test split has 22 refusals and 175
+    These are REGRESSION FLOORS, not targets: each is the figure last measured (raised on
+    2026-12-01), less a margin for run-to-run noise (the test split has 22 refusals and 175
     answerable questions; one question is 0.5–4.5 points; the refusal floor admits one
     refusal fewer than the 4 of 22 measured, and must only rise). The
     targets of the issue "Answers that hold on questions nobody tuned to" (accuracy ≥ 0.92,
@@ -168,8 +168,8 @@ class EvalSettings(BaseModel):
     qa_file: Path = Path("evals/bank/test.jsonl")
     reports_dir: Path = Path("reports")
     recall_k: int = Field(5, gt=0)
-    # bank test split, measured on 2026-12-01 (raised then): 0.640 / 0.561 / 1.000 / 0.749 /
-    # 0.182 (4 of 22) / perturbed 0.624 / wrongly refused 0.023
+    # bank test split, measured on 2026-12-01 (raised then): 0.651 / 0.579 / 1.000 / 0.749 /
+    # 0.182 (4 of 22) / perturbed 0.634 / wrongly refused 0.023
     min_answer_accuracy: float = Field(0.61, ge=0, le=1)
     min_list_complete: float = Field(0.52, ge=0, le=1)
     min_verbatim: float = Field(1.0, ge=0, le=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.catalog import Catalog
-from assistant.gather import Gathered, Gatherer
+from assistant.gather import Gathered, Gatherer, GatherWords
 from assistant.query import Query, parse
 from core.register import Alias, Municipalities, Register, RegisterCitation, Trial, TrialStatus
 
@@ -13,6 +13,10 @@ TEXT = (
     "Tabel 2\nForsøg, der stopper\nIværksætteri\tAalborg\nMentorregler\tRebild\n"
 )
 VOCABULARY = {"forlænget": ["forlænges"], "stopper": ["stopper"]}
+
+
+def vocabulary(**lists: list[str]) -> GatherWords:
+    return GatherWords(status=VOCABULARY, **lists)
 
 
 def cite(quote: str, after: str = "") -> RegisterCitation:
@@ -54,7 +58,7 @@ def register(stop: str = "udgangen af 2022") -> Register:
 
 def ask(question: str, stop: str = "udgangen af 2022") -> Gathered | None:
     query: Query = parse(question, 500)
-    gatherer = Gatherer.build(register(stop), VOCABULARY)
+    gatherer = Gatherer.build(register(stop), vocabulary())
     return gatherer.gather(query, Catalog({}, {}), {}, lambda source: TEXT if source == SOURCE else None)
 
 
@@ -118,7 +122,7 @@ def test_a_year_shared_by_two_statuses_lists_each_trial_with_its_status() -> Non
 
 def ask_towns(question: str) -> Gathered | None:
     took_part = ["deltog", "var med", "took part"]
-    gatherer = Gatherer.build(register(), VOCABULARY, town_words=["kommuner"], participation_words=took_part)
+    gatherer = Gatherer.build(register(), vocabulary(towns=["kommuner"], participation=took_part))
     return gatherer.gather(parse(question, 500), Catalog({}, {}), {}, lambda s: TEXT if s == SOURCE else None)
 
 
@@ -159,8 +163,7 @@ def test_municipalities_only_an_uncertain_alias_names_are_shown_apart_and_not_co
     )
     gatherer = Gatherer.build(
         Register(trials=[trial("Mentorregler", "stopper", "Forsøg, der stopper", "Rebild", alias)]),
-        VOCABULARY,
-        town_words=["kommuner"],
+        vocabulary(towns=["kommuner"]),
     )
     got = gatherer.gather(
         parse("Hvilke kommuner deltog i forsøget med mentorregler?", 500),
@@ -216,7 +219,7 @@ def ask_findings(question: str) -> Gathered | None:
         Trial(title="Mentorregler", citation=found_cite("Mentorordning"), aliases=[unsure]),
         Trial(title="Iværksætteri", citation=found_cite("Iværksætteri")),
     ]
-    gatherer = Gatherer.build(Register(trials=trials), VOCABULARY, finding_words=FINDING_WORDS)
+    gatherer = Gatherer.build(Register(trials=trials), vocabulary(findings=FINDING_WORDS))
     return gatherer.gather(parse(question, 500), Catalog({}, {}), {}, lambda s: FOUND_TEXT if s == SOURCE else None)
 
 
@@ -262,6 +265,7 @@ def test_a_findings_question_without_one_trial_or_conclusions_falls_through() ->
 DECIDED_TEXT = (
     "Forsøg, der forlænges\nMikrolån\tEvalueringen er positiv.\tForsøget forlænges et år.\n"
     "Forsøg, der stopper\nIværksætteri\tFå deltagere.\nMentorregler\n"
+    "Forsøg, der er udbredt\nUddannelse\n"
 )
 DECISION_WORDS = ["sker", "beslutning", "besluttet", "status", "happens", "decision"]
 
@@ -293,8 +297,9 @@ def ask_decision(question: str) -> Gathered | None:
             reasons=reasons("Få deltagere."),
         ),
         Trial(title="Mentorregler", citation=at("Mentorregler")),  # no status held
+        Trial(title="Uddannelse", citation=at("Uddannelse"), status=status("udbredt", "Forsøg, der er udbredt", "")),
     ]
-    gatherer = Gatherer.build(Register(trials=trials), VOCABULARY, decision_words=DECISION_WORDS)
+    gatherer = Gatherer.build(Register(trials=trials), vocabulary(decisions=DECISION_WORDS))
     return gatherer.gather(parse(question, 500), Catalog({}, {}), {}, lambda s: DECIDED_TEXT if s == SOURCE else None)
 
 
@@ -311,6 +316,9 @@ def test_what_happens_to_a_trial_is_its_status_and_the_decisions_grounds_each_ci
         assert all(c.quote == DECIDED_TEXT[c.start : c.end] for c in got.citations)
     got = ask_decision("Hvad er status for iværksætteri?")
     assert got is not None and got.text.splitlines()[0].endswith("(stopper 31/12-21). Begrundelsen:")
+    got = ask_decision("Hvad sker der med uddannelse?")  # a status that states no date, and no grounds
+    assert got is not None and got.count == 0
+    assert got.text == "Forsøget »Uddannelse« [1] står under »Forsøg, der er udbredt« [2] (udbredt)."
 
 
 def test_a_decision_question_without_one_trial_or_a_status_falls_through() -> None:

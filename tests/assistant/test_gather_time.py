@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from assistant.catalog import Catalog
-from assistant.gather import Gathered, Gatherer
+from assistant.gather import Gathered, Gatherer, GatherWords
 from assistant.messages import set_note
 from assistant.query import parse
 from core.index_schema import Span
@@ -116,7 +116,7 @@ def ask(question: str, catalog: Catalog | None = None, statements: list[Statemen
     held = register()
     if statements is not None:
         held.statements = statements
-    gatherer = Gatherer.build(held, VOCABULARY, ends=ENDS)
+    gatherer = Gatherer.build(held, GatherWords(status=VOCABULARY, ends=ENDS))
     return gatherer.gather(parse(question, 500), catalog or Catalog({}, {}), {}, TEXTS.get)
 
 
