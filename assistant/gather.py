@@ -59,7 +59,16 @@ from assistant.trials import STATUS_LABELS, until_phrase
 from core.dates import find_dates
 from core.errors import IndexCorruptError
 from core.reading import reading
-from core.register import REGISTER_FILE, Alias, Register, RegisterCitation, Trial, date_key, load_register
+from core.register import (
+    REGISTER_FILE,
+    Alias,
+    Conclusion,
+    Register,
+    RegisterCitation,
+    Trial,
+    date_key,
+    load_register,
+)
 from core.textnorm import fold, is_content, term, words
 from core.textnorm import skeleton as _skeleton
 
@@ -564,10 +573,9 @@ class Gatherer:
         label = STATUS_LABELS.get(trial.status.value, trial.status.value)
         if trial.status.until:  # "udbredt" states no date
             label = f"{label} {until_phrase(trial.status)}"
-        pieces = [_reason_piece(r.citation, catalog, names) for r in trial.reasons]
-        grounds = [n for piece in pieces if (n := draft.cite([piece])) is not None]
+        grounds = [g for r in trial.reasons if (g := _cite_reason(draft, r, catalog, names)) is not None]
         lines = [decision_lead(trial.title, title_n, draft.reading(status_n), status_n, label, bool(grounds))]
-        lines += [f"- {draft.reading(n)} [{n}]" for n in grounds]
+        lines += [f"- {g}" for g in grounds]
         return Gathered("\n".join(lines), draft.cited, len(grounds))
 
     # -- time ----------------------------------------------------------------------------
@@ -730,9 +738,8 @@ class Gatherer:
                 until = f" ({STATUS_LABELS.get(trial.status.value, trial.status.value)} {until_phrase(trial.status)})"
             reason = ""
             if why and trial.reasons:
-                piece = _reason_piece(trial.reasons[0].citation, catalog, names)
-                m = draft.cite([piece])
-                reason = f": {draft.reading(m)} [{m}]" if m is not None else ""
+                ground = _cite_reason(draft, trial.reasons[0], catalog, names)
+                reason = f": {ground}" if ground is not None else ""
             items.append(f"- {trial.title}{until} [{n}]{reason}")
         heading = draft.reading(lead_cite) if lead_cite else ""
         lead = gather_lead(len(trials), self.item_word, label, towns, topics, heading, lead_cite, years)
@@ -799,6 +806,21 @@ def _dated_values(register: Register, trials: list[Trial], predicates: set[str])
             )
     out.sort(key=lambda v: (date_key(v.date), not v.text), reverse=True)
     return out
+
+
+def _cite_reason(draft: _Draft, reason: Conclusion, catalog: Catalog, names: dict[str, str]) -> str | None:
+    """A reason as an answer states it: what of it answers "why" (``_reason_piece``),
+    then its marker. A paragraph in pieces (``reason.more``: a page break moved its rest to
+    the table's next line) brings every piece, each cited apart, read as one text. None
+    when the indexed text no longer holds a piece verbatim."""
+    pieces = [reason.citation, *reason.more]
+    pieces[-1] = _reason_piece(pieces[-1], catalog, names)
+    numbers = [draft.cite([piece]) for piece in pieces]
+    if any(n is None for n in numbers):
+        return None
+    cited = [n for n in numbers if n is not None]
+    text = draft.reading(cited[0]) if len(cited) == 1 else reading("\n".join(draft.reading(n) for n in cited)).text
+    return f"{text} " + " ".join(f"[{n}]" for n in cited)
 
 
 def _reason_piece(paragraph: RegisterCitation, catalog: Catalog, names: dict[str, str]) -> RegisterCitation:

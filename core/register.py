@@ -83,6 +83,11 @@ class Conclusion(BaseModel):
     text: str
     citation: RegisterCitation
     subject: str = ""
+    more: list[RegisterCitation] = Field(
+        default_factory=list,
+        description="The rest of a paragraph that a page break moved to the table's next line, after that "
+        "line's other cells: cited apart, in order; ``text`` reads all the pieces as one.",
+    )
 
 
 class Conflict(BaseModel):

@@ -333,8 +333,13 @@ def _add_read(
     for span in mention.conclusions:
         conclusions.append(_conclusion(doc, span, mention.locator, fix))
     if reasons is not None:
-        for span in mention.reasons:
-            reasons.append(_conclusion(doc, span, mention.locator, fix))
+        for first, *rest in mention.reasons:
+            reason = _conclusion(doc, first, mention.locator, fix)
+            if rest:  # one paragraph in pieces: read as one, each piece cited verbatim
+                joined = "\n".join(doc.text[a:b] for a, b in [first, *rest])
+                reason.text = reading(joined, fix).text
+                reason.more = [_cite(doc, span, mention.locator) for span in rest]
+            reasons.append(reason)
 
 
 def _conclusion(

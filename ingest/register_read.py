@@ -162,7 +162,9 @@ class Mention:
     # each list of municipalities as its pieces, read joined (a scan splits a list over lines)
     municipalities: list[list[Span]] = field(default_factory=list)
     conclusions: list[Span] = field(default_factory=list)
-    reasons: list[Span] = field(default_factory=list)  # the paragraphs of the reason cell
+    # the paragraphs of the reason cell, each as its pieces: one, or more when a page break
+    # moved the rest of a paragraph to the table's next line, after that line's other cells
+    reasons: list[list[Span]] = field(default_factory=list)
     name_parts: list[Span] = field(default_factory=list)  # a name the scan split up, read joined
 
 
@@ -273,13 +275,19 @@ def _table_rows(
             elif span[1] > span[0] and kind == "conclusions":
                 current.conclusions.append(span)
             elif span[1] > span[0] and kind == "reasons":
-                for part in _paragraphs(text, span):
-                    last = current.reasons[-1] if current.reasons else None
-                    gap = _PARAGRAPH.sub("", text[last[1] : part[0]]) if last else "x"
-                    if last and not gap.strip() and text[last[1] - 1] not in ".!?:" and text[part[0]].islower():
-                        current.reasons[-1] = (last[0], part[1])  # a paragraph the page break cut
+                for k, part in enumerate(_paragraphs(text, span)):
+                    last = current.reasons[-1][-1] if current.reasons else None
+                    # a paragraph the page break cut: the last one stops mid-sentence and
+                    # this one goes on in lower case
+                    cut = last is not None and text[last[1] - 1] not in ".!?:" and text[part[0]].islower()
+                    if cut and last and not _PARAGRAPH.sub("", text[last[1] : part[0]]).strip():
+                        current.reasons[-1][-1] = (last[0], part[1])  # only tags between: one span
+                    elif cut and k == 0 and title[1] <= title[0]:
+                        # the rest is in the next table line, after that line's other cells:
+                        # a second piece of the same reason, cited apart
+                        current.reasons[-1].append(part)
                     else:
-                        current.reasons.append(part)
+                        current.reasons.append([part])
 
 
 _PARAGRAPH = re.compile(r"</?p>")

@@ -264,7 +264,8 @@ def test_a_findings_question_without_one_trial_or_conclusions_falls_through() ->
 
 DECIDED_TEXT = (
     "Forsøg, der forlænges\nMikrolån\tEvalueringen er positiv.\tForsøget forlænges et år.\n"
-    "Forsøg, der stopper\nIværksætteri\tFå deltagere.\nMentorregler\n"
+    "Forsøg, der stopper\nIværksætteri\tFå deltagere.\tForsøget er overhalet af LAB-\n\tEn celle\tforenkling.\n"
+    "Mentorregler\n"
     "Forsøg, der er udbredt\nUddannelse\n"
 )
 DECISION_WORDS = ["sker", "beslutning", "besluttet", "status", "happens", "decision"]
@@ -294,7 +295,15 @@ def ask_decision(question: str) -> Gathered | None:
             title="Iværksætteri",
             citation=at("Iværksætteri"),
             status=status("stopper", "Forsøg, der stopper", "31/12-21"),
-            reasons=reasons("Få deltagere."),
+            reasons=[
+                *reasons("Få deltagere."),
+                # a paragraph a page break cut: its rest after the next table line's other cell
+                Conclusion(
+                    text="Forsøget er overhalet af LAB-forenkling.",
+                    citation=at("Forsøget er overhalet af LAB-"),
+                    more=[at("forenkling.")],
+                ),
+            ],
         ),
         Trial(title="Mentorregler", citation=at("Mentorregler")),  # no status held
         Trial(title="Uddannelse", citation=at("Uddannelse"), status=status("udbredt", "Forsøg, der er udbredt", "")),
@@ -319,6 +328,14 @@ def test_what_happens_to_a_trial_is_its_status_and_the_decisions_grounds_each_ci
     got = ask_decision("Hvad sker der med uddannelse?")  # a status that states no date, and no grounds
     assert got is not None and got.count == 0
     assert got.text == "Forsøget »Uddannelse« [1] står under »Forsøg, der er udbredt« [2] (udbredt)."
+
+
+def test_a_ground_in_pieces_is_read_as_one_with_each_piece_cited_verbatim() -> None:
+    got = ask_decision("Hvad sker der med iværksætteri?")
+    assert got is not None and got.count == 2
+    assert got.text.splitlines()[1:] == ["- Få deltagere. [3]", "- Forsøget er overhalet af LAB-forenkling. [4] [5]"]
+    assert [c.quote for c in got.citations[3:]] == ["Forsøget er overhalet af LAB-", "forenkling."]
+    assert all(c.quote == DECIDED_TEXT[c.start : c.end] for c in got.citations)
 
 
 def test_a_decision_question_without_one_trial_or_a_status_falls_through() -> None:

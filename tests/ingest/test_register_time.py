@@ -59,6 +59,26 @@ def test_a_paragraph_cut_over_two_table_lines_is_one_reason() -> None:
     assert _verbatim(reason.citation, REASONS)
 
 
+CUT_OVER_CELLS = (
+    "Forsøg, der stopper\n"
+    "Titel\tForsøgsmuligheder\tBeslutningsgrundlag\n"
+    "Lempede regler\tMere fleksibel ved:\tForsøget er blevet overhalet af LAB-\n"
+    "\t<p>1) Borgeren fritages.</p>\t<p>forenkling, hvor tilbuddet blev afskaffet.</p> <p>Der er få sager.</p>\n"
+)
+
+
+def test_a_paragraph_whose_rest_follows_the_next_lines_other_cells_is_one_reason_in_two_pieces() -> None:
+    [trial] = _build(CUT_OVER_CELLS).trials
+    first, second = trial.reasons
+    # read as one, with the hyphen of the break joined
+    assert first.text == "Forsøget er blevet overhalet af LAB-forenkling, hvor tilbuddet blev afskaffet."
+    # each piece cited verbatim, and neither holds the other column's cell between them
+    assert first.citation.quote == "Forsøget er blevet overhalet af LAB-"
+    assert [c.quote for c in first.more] == ["forenkling, hvor tilbuddet blev afskaffet."]
+    assert all(_verbatim(c, CUT_OVER_CELLS) for c in [first.citation, *first.more])
+    assert second.text == "Der er få sager." and second.more == []
+
+
 @pytest.mark.parametrize(
     ("first", "second"),
     [
