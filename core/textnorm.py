@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_DANISH, STOPWORDS_EN
+from bm25s.stopwords import STOPWORDS_DANISH, STOPWORDS_EN_PLUS
 
 from core.dates import date_tokens
 
@@ -81,7 +81,12 @@ ABBREVIATIONS = frozenset(
 )
 _TERMINAL = (".", "!", "?", ":", ";")
 
-STOPWORDS = frozenset(STOPWORDS_DANISH) | frozenset(STOPWORDS_EN) | {
+# English function words from bm25s's fuller list (179, NLTK's), not its 33-word Lucene list:
+# with that one, "from", "been", "should" and "about" in an English question counted as
+# content words that no Danish document uses, and so as evidence that it is unanswerable.
+# None of the added words is a Danish content word ("to", Danish for two, was already in the
+# short list).
+STOPWORDS = frozenset(STOPWORDS_DANISH) | frozenset(STOPWORDS_EN_PLUS) | {
     # question words and fillers that carry no content in this domain
     "hvilke", "hvilket", "hvilken", "hvad", "hvem", "hvor", "hvornår", "hvorfor", "hvordan",
     "mange", "ifølge", "står", "fremgår", "nævnes", "nævn", "oplist", "list",

@@ -119,3 +119,9 @@ def test_a_form_label_reads_as_one_and_a_repeated_statement_does_not() -> None:
     assert reads_as_label("Kommune: Nordby Kommune")
     assert not reads_as_label("Bekendtgørelsen træder i kraft den 1/7 2018, og perioden løber til 2022.")
     assert not reads_as_label("")
+
+
+def test_english_function_words_are_no_content_but_english_nouns_are() -> None:
+    # an English question's "from", "been", "should" are not words a Danish corpus lacks
+    assert not any(is_content(w) for w in ("from", "been", "should", "about", "after"))
+    assert is_content("microloan") and is_content("municipality")
