@@ -19,7 +19,7 @@ from typing import Any
 from core.errors import IndexCorruptError, Remedy
 
 # Bump when what ingest writes changes without a field changing (chunking, span rules).
-LAYOUT_VERSION = "10"
+LAYOUT_VERSION = "11"
 
 
 @dataclass(frozen=True)

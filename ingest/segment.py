@@ -53,6 +53,17 @@ _CONTINUING = frozenset(
         "efter",
         "inden",
         "mellem",
+        # the other prepositions: no line of prose ends with one ("har gennem" above
+        # "Frikommuneforsøg II vist, …" on a slide)
+        "gennem",
+        "mod",
+        "hos",
+        "uden",
+        "blandt",
+        "omkring",
+        "via",
+        "trods",
+        "ifølge",
         "hvor",
         "når",
         "hvis",

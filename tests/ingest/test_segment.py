@@ -28,6 +28,15 @@ def test_wrapped_lines_with_blank_lines_between_are_one_paragraph() -> None:
     ]
 
 
+def test_a_line_ending_in_a_preposition_goes_on_whatever_the_next_line_starts_with() -> None:
+    # a slide's bullet wrapped before a name: "gennem" ends no line of prose
+    source = "• Kommunerne i Nordjylland har gennem \n\nFrikommuneforsøg II vist, at de kan.\n\n• Næste punkt\n"
+    assert [[ln.text for ln in p] for p in paragraphs(source)] == [
+        ["Kommunerne i Nordjylland har gennem", "Frikommuneforsøg II vist, at de kan."],
+        ["Næste punkt"],
+    ]
+
+
 def test_abbreviations_do_not_end_sentences() -> None:
     source = "Der indhentes bl.a. en LÆ 265 jf. loven, fx. ved ændring. Ny sætning her."
     assert _texts(source, sentence_spans(source, 0, len(source))) == [
