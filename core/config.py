@@ -168,8 +168,9 @@ class EvalSettings(BaseModel):
     qa_file: Path = Path("evals/bank/test.jsonl")
     reports_dir: Path = Path("reports")
     recall_k: int = Field(5, gt=0)
-    # bank test split, measured on 2026-12-01 (raised then): 0.651 / 0.579 / 1.000 / 0.749 /
-    # 0.182 (4 of 22) / perturbed 0.634 / wrongly refused 0.023
+    # bank test split, measured on 2026-12-01 (raised then; 0.651 / perturbed 0.634 earlier
+    # that day): 0.640 / 0.579 / 1.000 / 0.749 / 0.182 (4 of 22) / perturbed 0.632 / wrongly
+    # refused 0.023
     min_answer_accuracy: float = Field(0.61, ge=0, le=1)
     min_list_complete: float = Field(0.52, ge=0, le=1)
     min_verbatim: float = Field(1.0, ge=0, le=1)
@@ -178,7 +179,7 @@ class EvalSettings(BaseModel):
     min_perturbed_accuracy: float = Field(0.60, ge=0, le=1)
     max_wrongly_refused: float = Field(0.04, ge=0, le=1)
     # external sample (python -m evals external --sample), measured on 2026-12-01:
-    # 0.754 / 0.043 / 0.976 / 266
+    # 0.757 / 0.043 / 0.976 / 267
     min_external_contains_gold: float = Field(0.72, ge=0, le=1)
     max_external_wrongly_refused: float = Field(0.05, ge=0, le=1)
     min_external_left_out_refused: float = Field(0.90, ge=0, le=1)
