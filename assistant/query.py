@@ -26,6 +26,7 @@ from core.textnorm import is_content, search_text, term, words
 
 EXAMPLE = "Hvilke forsøg stopper 31/12-21?"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ENDS = frozenset(".?!")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # bytes that were not UTF-8
 _HEAD = re.compile(
     r"\b(?:hvilke|hvilken|hvilket|nævn|oplist|hvor mange|antallet af|antal|which|what|how many|list|name)\s+(.*)",
@@ -191,7 +192,11 @@ def parse(question: str, max_chars: int, language: str = "danish", lexicon: Lexi
         extra.extend(sorted(alternatives - {token}))
         groups.append(TermGroup(token, frozenset(term(a, language) for a in alternatives)))
 
-    dense = text
+    # A chat message is a question whether or not it ends in a question mark, and the
+    # encoder reads the mark: without one, "hvad er LÆ265" ranked passages differently
+    # from "hvad er LÆ265?". A message that ends in no sentence mark gets one, so typing it
+    # or not changes nothing.
+    dense = text if text.rstrip()[-1:] in _ENDS else text.rstrip() + "?"
     for mention in reversed(mentions):
         dense = f"{dense[: mention.end]} ({mention.danish}){dense[mention.end :]}"
         groups.append(TermGroup(mention.tokens[0], frozenset({mention.tokens[0]})))

@@ -101,3 +101,10 @@ def test_how_long_has_one_kind_however_it_is_typed() -> None:
         for q in ("Hvor længe varer forsøget?", "Hvor laenge varer forsoget?", "Hvor lange varer forsoget?")
     }
     assert len(kinds) == 1
+
+
+def test_the_encoder_reads_a_question_the_same_with_or_without_its_question_mark() -> None:
+    plain = parse("hvad er LÆ265", 2000)
+    assert plain.dense == parse("hvad er LÆ265?", 2000).dense == "hvad er LÆ265?"
+    assert parse("Nævn forsøgene.", 2000).dense == "Nævn forsøgene."  # a sentence mark stays
+    assert plain.text == "hvad er LÆ265"  # what the user typed is kept as typed
