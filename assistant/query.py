@@ -192,14 +192,17 @@ def parse(question: str, max_chars: int, language: str = "danish", lexicon: Lexi
         extra.extend(sorted(alternatives - {token}))
         groups.append(TermGroup(token, frozenset(term(a, language) for a in alternatives)))
 
-    # A chat message is a question whether or not it ends in a question mark, and the
-    # encoder reads the mark: without one, "hvad er LÆ265" ranked passages differently
-    # from "hvad er LÆ265?". A message that ends in no sentence mark gets one, so typing it
-    # or not changes nothing.
+    # The encoder reads the message in one form however it was typed. A chat message is a
+    # question whether or not it ends in a question mark, and the encoder reads the mark
+    # ("hvad er LÆ265" ranked passages otherwise than "hvad er LÆ265?"), so a message that
+    # ends in no sentence mark gets one. Case is folded: caseworkers type in lower case or
+    # capitals, and names are matched on the lexical side, which folds case anyway (dev:
+    # accuracy 0.665 -> 0.674, right document cited 0.752 -> 0.764; external dev 0.774 -> 0.776).
     dense = text if text.rstrip()[-1:] in _ENDS else text.rstrip() + "?"
     for mention in reversed(mentions):
         dense = f"{dense[: mention.end]} ({mention.danish}){dense[mention.end :]}"
         groups.append(TermGroup(mention.tokens[0], frozenset({mention.tokens[0]})))
+    dense = dense.lower()  # after the dates, whose offsets are the typed text's
     lexical = " ".join([search_text(text), *extra])
     units = frozenset(name for name, pattern in _UNITS if pattern.search(text.lower()))
     years = tuple(dict.fromkeys(YEAR.findall(text)))
