@@ -24,7 +24,7 @@ import numpy as np
 from assistant.catalog import Catalog, Passage
 from assistant.query import Query
 from assistant.retrieve import Hit
-from core.dates import MONTH_NAME, YEAR, find_dates
+from core.dates import MONTH_NAME, RELATIVE_TIME, YEAR, find_dates
 from core.index_schema import Span
 from core.textnorm import words
 
@@ -197,7 +197,9 @@ class SpanText:
         undated = YEAR.sub("", text)
         return cls(
             has_number=bool(_DIGIT.search(undated)),
-            has_date=bool(find_dates(text) or YEAR.search(text) or MONTH_NAME.search(text)),
+            has_date=bool(
+                find_dates(text) or YEAR.search(text) or MONTH_NAME.search(text) or RELATIVE_TIME.search(text)
+            ),
             has_name=bool(_NAME.search(text)),
             has_reason=bool(_CAUSAL.search(text)),
             has_money=bool(_MONEY.search(text)),

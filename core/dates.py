@@ -31,6 +31,20 @@ _YEAR = r"(?:19|20)\d{2}"
 YEAR = re.compile(rf"\b{_YEAR}\b")
 MONTH_NAME = re.compile(rf"\b(?:{_MONTH})\b", re.IGNORECASE)
 
+# A point in time told relative to an event or as a rhythm: "½ år efter opstart", "senest
+# 2½ år efter ansættelsen", "hver 6. måned", "after six months". It answers "hvornår" as a
+# date does. A bare length ("i op til 12 måneder") is no point in time and does not count.
+_AMOUNT = (
+    r"(?:\d+(?:[.,]\d+)?(?:\s?½)?\.?|½|en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|halvt?"
+    r"|one|two|three|four|five|six|twelve)"
+)
+_UNIT = r"(?:dage?|uger?|måned(?:er)?|mdr\.?|år|kvartal(?:er)?|halvår|days?|weeks?|months?|years?)"
+RELATIVE_TIME = re.compile(
+    rf"\b(?:efter|før|inden for|inden|senest|hver|om|after|before|within|every)\s+(?:de\s+(?:første|sidste)\s+)?"
+    rf"{_AMOUNT}\s*{_UNIT}(?!\w)"
+    rf"|(?<!\w){_AMOUNT}\s*{_UNIT}\s+(?:efter|før|inden|fra|after|before|from)\b",
+    re.IGNORECASE,
+)
 _NUMERIC = re.compile(r"(?<![\d./-])(\d{1,2})\s?[./-]\s?(\d{1,2})(?:\s?[./-]\s?|\s)(\d{4}|\d{2})(?![\d])")
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH})\.?\s+({_YEAR})\b", re.IGNORECASE)
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}),?\s+({_YEAR})\b", re.IGNORECASE)

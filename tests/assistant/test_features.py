@@ -101,6 +101,7 @@ def test_span_text_facts() -> None:
     assert not SpanText.of("Forsøget begyndte i 2028.").has_number  # a year is a date, not a count
     assert SpanText.of("Forsøget begyndte i 2028.").has_date
     assert SpanText.of("Det stoppede, fordi gruset skabte punkteringer.").has_reason
+    assert SpanText.of("Spørgeskemaet sendes ud ½ år efter opstart.").has_date  # a time told from an event
 
 
 def test_a_number_is_wanted_only_by_a_how_many_question(catalog: Catalog) -> None:

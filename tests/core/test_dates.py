@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.dates import date_tokens, find_dates
+from core.dates import RELATIVE_TIME, date_tokens, find_dates
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,24 @@ def test_month_and_other_dates() -> None:
 )
 def test_things_that_are_not_dates(text: str) -> None:
     assert find_dates(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Surveyen udsendes ½ år efter opstart.",
+        "første opfølgning senest 2 ½ år efter ansættelsen",
+        "Indsatsplanen justeres hver 6. måned.",
+        "Efter 6 mdr. følges der op.",
+        "after six months of unemployment",
+    ],
+)
+def test_a_point_in_time_told_relative_to_an_event_answers_when(text: str) -> None:
+    assert RELATIVE_TIME.search(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["forløbet kan forlænges i op til 12 måneder", "forsøget forlænges et år", "14 borgere i alt"]
+)
+def test_a_bare_length_or_count_is_no_point_in_time(text: str) -> None:
+    assert not RELATIVE_TIME.search(text)
