@@ -67,8 +67,20 @@ DANISH_MARKERS = frozenset(
 # Question words, matched on the folded question, with æ/ø/å also typed as ae/oe/aa or a/o,
 # except "nævn" typed "navn", which is another word.
 _KINDS = (
-    ("number", re.compile(r"\b(hvor (mange|meget|stor|lang tid)|antal(let)?|how (many|much|long)|what number)\b")),
-    ("date", re.compile(r"\b(hvorn(å|aa|a)r|hvilken dato|hvilket (å|aa|a)r|when|what date|what year|which year)\b")),
+    (
+        "number",
+        re.compile(
+            r"\b(hvor (mange|meget|stor|lang tid|ofte|tit)|antal(let)?|how (many|much|long|often)|what number)\b"
+        ),
+    ),
+    # a date also when the question names one ("startdato", "hvilke måneder")
+    (
+        "date",
+        re.compile(
+            r"\b(hvorn(å|aa|a)r|\w*dato(en|er)?|hvilke[nt]? (å|aa|a)r|hvilke(n)? m(å|aa|a)ned(er)?|when|"
+            r"what (date|year|month)|which (year|month)s?|(start|end) date)\b"
+        ),
+    ),
     ("list", re.compile(r"\b(hvilke|n(æ|ae)vn|list|oplist|which|what are the|name the)\b")),
     ("why", re.compile(r"\b(hvorfor|begrundelse(n)?|(å|aa|a)rsag(en)?|why|reason)\b")),
     ("who", re.compile(r"\b(hvem|who|whom)\b")),

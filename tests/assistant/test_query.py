@@ -55,6 +55,11 @@ def test_question_kinds() -> None:
     assert parse("Hvornår blev det besluttet?", 1000).kind == "date"
     assert parse("Hvorfor stopper forsøget?", 1000).kind == "why"
     assert parse("Hvad viser evalueringen?", 1000).kind == "fact"
+    # a question that names what it asks for: a date, a month, a year; how often
+    assert parse("startdato kontaktforløb vesthimmerland", 1000).kind == "date"
+    assert parse("I hvilke måneder gennemgås sagerne?", 1000).kind == "date"
+    assert parse("Hvilke år dækker evalueringerne?", 1000).kinds == {"date", "list"}
+    assert parse("Hvor tit følges der op?", 1000).kind == parse("How often is it used?", 1000).kind == "number"
 
 
 def test_names_and_years_are_question_terms() -> None:
