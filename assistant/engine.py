@@ -143,8 +143,7 @@ class Assistant:
             return self._gathered(asked, resolved.question, resolved.taken, query, gathered, timings)
         vector = self.embed_model.query_vector(query.dense)
         lap("embed")
-        weight = self.settings.retrieval.english_bm25_weight if query.english else 1.0
-        hits = view.retriever.search(query.lexical, vector, sources, lexical_weight=weight)
+        hits = view.retriever.search(query.lexical, vector, sources)
         lap("retrieve")
         passages = [view.catalog.passages[h.passage_id] for h in hits]
         span_vectors = self.store.span_vectors([p.span_id(i) for p in passages for i in range(len(p.spans))])

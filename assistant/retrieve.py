@@ -107,14 +107,8 @@ class HybridRetriever:
         self.rrf_k, self.top_k = rrf_k, top_k
 
     def search(
-        self,
-        lexical: str,
-        vector: np.ndarray,
-        sources: Sequence[str] | None = None,
-        top_k: int | None = None,
-        lexical_weight: float = 1.0,
+        self, lexical: str, vector: np.ndarray, sources: Sequence[str] | None = None, top_k: int | None = None
     ) -> list[Hit]:
-        """The fused ranking; ``lexical_weight`` scales the BM25 ranking's share."""
         hits: dict[str, Hit] = {}
         for rank, (pid, sim) in enumerate(self.dense.search(vector, sources=sources)):
             hit = hits.setdefault(pid, Hit(pid, 0.0))
@@ -123,6 +117,6 @@ class HybridRetriever:
         for rank, (pid, score) in enumerate(self.bm25.search(lexical, sources=sources)):
             hit = hits.setdefault(pid, Hit(pid, 0.0))
             hit.bm25 = score
-            hit.score += lexical_weight / (self.rrf_k + rank + 1)
+            hit.score += 1.0 / (self.rrf_k + rank + 1)
         ranked = sorted(hits.values(), key=lambda h: h.score, reverse=True)
         return ranked[: top_k or self.top_k]

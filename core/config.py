@@ -95,13 +95,6 @@ class RetrievalSettings(BaseModel):
     bm25_k: int = Field(20, gt=0, le=200)
     rrf_k: int = Field(60, gt=0, description="The k of reciprocal rank fusion, 1/(k + rank).")
     top_k: int = Field(8, gt=0, le=50, description="Passages handed to the answerer.")
-    # An English question's BM25 ranking rests on the names and glossary words it shares
-    # with Danish documents; the encoder reads it whole. Chosen on the bank's dev split
-    # (English dev questions, plain / perturbed: weight 1.0 0.667 / 0.640, 0.5 0.694 / 0.662,
-    # 0.25 0.694 / 0.654, 0.0 0.667 / -); Danish questions keep weight 1.
-    english_bm25_weight: float = Field(
-        0.5, ge=0, le=1, description="Weight of the BM25 ranking in the fusion for an English question."
-    )
     stemmer: str = Field("danish", description="PyStemmer language for BM25.")
     reload_seconds: float = Field(
         5.0, ge=0, description="How often a running assistant checks whether the index has changed."

@@ -99,19 +99,3 @@ def test_fusion_records_only_the_rankings_that_found_a_passage(
     hybrid = HybridRetriever(dense, BM25Retriever(catalog, k=3), rrf_k=60, top_k=5)
     hits = hybrid.search(search_text("xylofon"), fake_embed.query_vector("lamper"))
     assert hits and all(h.bm25 is None and h.dense is not None for h in hits)
-
-
-def test_a_lighter_bm25_weight_lowers_only_its_share_of_the_fused_score(
-    catalog: Catalog,
-    dense: DenseRetriever,
-    fake_embed,  # type: ignore[no-untyped-def]
-) -> None:
-    hybrid = HybridRetriever(dense, BM25Retriever(catalog, k=3), rrf_k=60, top_k=5)
-    question = "Hvornår stopper forsøget med grus?"
-    vector = fake_embed.query_vector(question)
-    full = {h.passage_id: h.score for h in hybrid.search(search_text(question), vector)}
-    half = {h.passage_id: h.score for h in hybrid.search(search_text(question), vector, lexical_weight=0.5)}
-    assert half["grus"] == pytest.approx(1 / 61 + 0.5 / 61)  # first in both rankings
-    assert all(half[p] <= full[p] for p in full)
-    only_dense = hybrid.search(search_text(question), vector, lexical_weight=0.0)
-    assert [h.passage_id for h in only_dense] == [p for p, _ in dense.search(vector)][: len(only_dense)]
