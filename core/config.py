@@ -168,19 +168,19 @@ class EvalSettings(BaseModel):
     qa_file: Path = Path("evals/bank/test.jsonl")
     reports_dir: Path = Path("reports")
     recall_k: int = Field(5, gt=0)
-    # bank test split, measured on 2026-12-01 (raised then; 0.651 / perturbed 0.634 earlier
-    # that day): 0.640 / 0.579 / 1.000 / 0.749 / 0.182 (4 of 22) / perturbed 0.632 / wrongly
-    # refused 0.023
-    min_answer_accuracy: float = Field(0.61, ge=0, le=1)
+    # bank test split, measured on 2026-12-01 (raised then; 0.640 / perturbed 0.632 that
+    # morning): 0.669 / 0.579 / 1.000 / 0.744 / 0.182 (4 of 22) / perturbed 0.651 / wrongly
+    # refused 0.017
+    min_answer_accuracy: float = Field(0.64, ge=0, le=1)
     min_list_complete: float = Field(0.52, ge=0, le=1)
     min_verbatim: float = Field(1.0, ge=0, le=1)
     min_cited_right_document: float = Field(0.70, ge=0, le=1)
     min_refusal_accuracy: float = Field(0.13, ge=0, le=1)
-    min_perturbed_accuracy: float = Field(0.60, ge=0, le=1)
+    min_perturbed_accuracy: float = Field(0.62, ge=0, le=1)
     max_wrongly_refused: float = Field(0.04, ge=0, le=1)
     # external sample (python -m evals external --sample), measured on 2026-12-01:
-    # 0.757 / 0.043 / 0.976 / 267
-    min_external_contains_gold: float = Field(0.72, ge=0, le=1)
+    # 0.775 / 0.030 / 0.951 / 266
+    min_external_contains_gold: float = Field(0.74, ge=0, le=1)
     max_external_wrongly_refused: float = Field(0.05, ge=0, le=1)
     min_external_left_out_refused: float = Field(0.90, ge=0, le=1)
     max_median_answer_chars: float = Field(300, gt=0)
