@@ -78,10 +78,19 @@ _KINDS = (
         "date",
         re.compile(
             r"\b(hvorn(å|aa|a)r|\w*dato(en|er)?|hvilke[nt]? (å|aa|a)r|hvilke(n)? m(å|aa|a)ned(er)?|when|"
-            r"what (date|year|month)|which (year|month)s?|(start|end) date)\b"
+            r"what (date|year|month)|which (date|year|month)s?|(start|end) date)\b"
         ),
     ),
-    ("list", re.compile(r"\b(hvilke|n(æ|ae)vn|list|oplist|which|what are the|name the)\b")),
+    # English "which" asks for several only before a plural noun ("which trials", "which
+    # two municipalities"); "which municipality runs …" asks for one. Danish says it in
+    # the question word itself (hvilke / hvilken, hvilket).
+    (
+        "list",
+        re.compile(
+            r"\b(hvilke|n(æ|ae)vn|list|oplist|what are the|name the|"
+            r"which ((one|two|three|four|five|six|seven|eight|nine|ten|\d+) )?\w*[^\Wsui]s)\b"
+        ),
+    ),
     ("why", re.compile(r"\b(hvorfor|begrundelse(n)?|(å|aa|a)rsag(en)?|why|reason)\b")),
     ("who", re.compile(r"\b(hvem|who|whom)\b")),
 )

@@ -62,6 +62,18 @@ def test_question_kinds() -> None:
     assert parse("Hvor tit følges der op?", 1000).kind == parse("How often is it used?", 1000).kind == "number"
 
 
+def test_english_which_asks_for_a_list_only_before_a_plural_noun() -> None:
+    assert parse("Which trials were extended?", 1000).kind == "list"
+    assert parse("Which two municipalities tested it?", 1000).kind == "list"
+    assert parse("wqich trials were extended", 1000).kind == "list"  # one typo in the question word
+    assert parse("Which municipality runs the trial?", 1000).kind == "fact"
+    assert parse("Which process was simplified?", 1000).kind == "fact"  # -ss is no plural
+    assert parse("After which date does it apply?", 1000).kind == "date"
+    # Danish says it in the question word
+    assert parse("Hvilken kommune deltog?", 1000).kind == "fact"
+    assert parse("Hvilke kommuner deltog?", 1000).kind == "list"
+
+
 def test_names_and_years_are_question_terms() -> None:
     groups = {g.word for g in parse("Hvilke forsøg gennemførte Københavns Kommune i 2024?", 1000).groups}
     assert {"københavns", "2024"} <= groups
