@@ -9,9 +9,10 @@ list is the answer. Three shapes:
   items under one slide heading, a bulleted run after a lead-in): every item;
 * sentences: the span that holds the answer first, then spans of the same passage (the
   same table row, slide or section) that the model rates nearly as well; never a span of
-  a neighbouring row or trial. When the ranker is less sure of its best span than the
-  fitted ``sure`` (as likely wrong as right), the answer is flagged as uncertain and the
-  best spans of the next passages come with it, apart, as other places to look;
+  a neighbouring row or trial. When the answer is as likely wrong as right (calibrated
+  on the ranker's probability of its best span and on P(answerable):
+  ``AnswerModel.uncertain``), it is flagged as uncertain and the best spans of the next
+  passages come with it, apart, as other places to look;
 * a refusal, when the model does not believe the documents answer: for a near miss
   (P(answerable) at least the fitted ``near_miss``) the nearest passages are cited as
   possibly relevant; below it (an off-topic question) the refusal cites nothing.
@@ -96,8 +97,8 @@ class Decision:
     answerable: float  # P(the documents answer the question)
     ranked: list[Candidate]
     best_list: ListCandidate | None = None
-    # a sentence answer whose best span the ranker is less sure of than ``thresholds.sure``
-    # is flagged, with the best spans of other passages as places that may hold the answer
+    # a sentence answer more likely wrong than right (``AnswerModel.uncertain``) is
+    # flagged, with the best spans of other passages as places that may hold the answer
     uncertain: bool = False
     also: list[Citation] = field(default_factory=list)
 
@@ -133,7 +134,7 @@ class Answerer:
         if best_list is not None and best_list.probability >= self.model.thresholds.list:
             return Decision(*self._list(best_list), answerable, ranked, best_list)
         text, answered, citations = self._sentences(ranked, query.kind == "list")
-        uncertain = top_probability(np.array([c.score for c in ranked])) < self.model.thresholds.sure
+        uncertain = self.model.uncertain(top_probability(np.array([c.score for c in ranked])), answerable)
         also = self._also(ranked, citations) if uncertain else []
         return Decision(text, answered, citations, answerable, ranked, best_list, uncertain, also)
 

@@ -9,7 +9,8 @@ them, read from a small JSON file that ``python -m evals fit`` writes.
 
 The span ranker's softmax over a question's candidates says how sure it is of its best
 span (``top_probability``); ``thresholds.sure`` is where that is calibrated to an even
-chance.
+chance, and the ``certainty_*`` weights calibrate the chance that an answer holds on that
+and P(answerable) together (``AnswerModel.uncertain``).
 
 The file records what it was fitted on (the dev splits only) and when.
 """
@@ -74,6 +75,14 @@ class Thresholds:
     # the probability at which, calibrated out of fold on the dev splits, the best span is
     # as likely wrong as right. 0.0: never (older files)
     sure: float = 0.0
+    # ... and, when these are fitted, when the chance that the answer holds, calibrated
+    # on both the ranker's top probability and P(answerable) (log-odds weights and bias),
+    # is below one half: an answer to a question the documents may not cover at all ("how
+    # will the weather be tomorrow?") is flagged too, however sure the ranker is of the
+    # span that best matches its one known word. All 0.0: ``sure`` alone (older files)
+    certainty_top: float = 0.0
+    certainty_answerable: float = 0.0
+    certainty_bias: float = 0.0
     # a best span with no other span of its passage in the answer brings the sentence right
     # after it when both together are at most this many characters: a short answer
     # sentence is often completed by the next one. 0: never (older files)
@@ -124,6 +133,15 @@ class AnswerModel:
             {"note": "not fitted"},
         )
 
+    def uncertain(self, top: float, answerable: float) -> bool:
+        """Is a sentence answer more likely wrong than right? ``top``: the ranker's softmax
+        probability of its best span; ``answerable``: P(the documents answer the question)."""
+        t = self.thresholds
+        if t.certainty_top or t.certainty_answerable:
+            logit = t.certainty_top * log_odds(top) + t.certainty_answerable * log_odds(answerable) + t.certainty_bias
+            return logit < 0.0
+        return top < t.sure
+
     def to_dict(self) -> dict:
         return {
             "meta": self.meta,
@@ -132,6 +150,11 @@ class AnswerModel:
             "answerable": self.answerable.to_dict(),
             "list": self.list.to_dict(),
         }
+
+
+def log_odds(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return float(np.log(p / (1 - p)))
 
 
 def top_probability(scores: np.ndarray) -> float:

@@ -42,6 +42,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     summary: dict[str, Any] = metrics.summarise(rows)
     if not any(r["kind"] == "refusal" for r in rows):
         summary["refusal_accuracy"] = None  # perturbed copies are of answerable questions only
+        summary["unanswerable_unflagged"] = None
     for field in ("phrasing", "perturbation"):
         values = sorted({r[field] for r in rows if field in r and r["kind"] != "refusal"})
         if values:

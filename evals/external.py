@@ -165,6 +165,8 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         ),
         "left_out_refused": _share([not r["answered"] for r in left]),
         "left_out_answered_count": sum(1 for r in left if r["answered"]),
+        # answered as if the article were there, with no flag that it may be wrong
+        "left_out_unflagged": _share([r["answered"] and not r.get("uncertain") for r in left]),
         "latency_p50_ms": round(median(latencies), 1) if latencies else None,
         "latency_p95_ms": round(metrics.percentile(latencies, 95), 1) if latencies else None,
     }
@@ -373,6 +375,7 @@ LABELS = (
     ("accuracy_uncertain", "rigtige blandt usikre svar"),
     ("found_elsewhere", "forkerte usikre: guld i de andre steder"),
     ("left_out_refused", "udeladte artikler afvist"),
+    ("left_out_unflagged", "udeladte besvaret uden usikker-markering"),
     ("latency_p50_ms", "svartid p50 (ms)"),
     ("latency_p95_ms", "svartid p95 (ms)"),
 )

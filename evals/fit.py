@@ -42,7 +42,7 @@ from sklearn.preprocessing import StandardScaler
 from assistant.answer import Answerer
 from assistant.engine import Assistant, Trace, build_assistant
 from assistant.features import LIST_FEATURES, QUESTION_FEATURES, SPAN_FEATURES, question_features
-from assistant.model import DEFAULT_FILE, AnswerModel, Logistic, Thresholds, sigmoid, top_probability
+from assistant.model import DEFAULT_FILE, AnswerModel, Logistic, Thresholds, log_odds, sigmoid, top_probability
 from core.config import PROJECT_ROOT, Settings
 from core.textnorm import display
 from evals import metrics
@@ -195,20 +195,33 @@ def _group_of(ex: Example) -> str:
     return f"{ex.source}:{ex.item.get('topic') or ex.item.get('context_file') or ex.item['id']}"
 
 
-def choose_sure(examples: list[Example], model: AnswerModel, folds: int = 5) -> tuple[float, dict[str, Any]]:
-    """The ranker's top probability below which a sentence answer is more likely wrong
-    than right. Each question is answered (the real answerer, ``model``'s thresholds) by a
-    ranker fitted without its topic or article (``folds`` folds), so its probability is
-    what the ranker says of a question it has not seen; a logistic calibration of "the
-    answer holds the gold" on its log-odds gives the probability where the calibrated
-    chance is one half. Lists are not flagged, and do not count."""
-    chosen = [ex for ex in examples if ex.answerable and ex.trace.decision.ranked]
+def choose_sure(
+    examples: list[Example], model: AnswerModel, folds: int = 5
+) -> tuple[float, tuple[float, float, float], dict[str, Any]]:
+    """When a sentence answer is more likely wrong than right.
+
+    Each question is answered (the real answerer, ``model``'s thresholds) by a ranker
+    fitted without its topic or article (``folds`` folds), so its top probability is what
+    the ranker says of a question it has not seen. Two calibrations of "the answer holds"
+    on it, by logistic regression on log-odds:
+
+    * ``sure``: on the answerable questions, from the top probability alone; the
+      probability where the calibrated chance is one half;
+    * ``certainty`` (top weight, answerable weight, bias): on every answered question,
+      the unanswerable ones counting as wrong, from the top probability and P(answerable)
+      together. A question the documents do not cover, answered because P(answerable) is
+      above the refusal bar, is then flagged even when one span plainly matches its one
+      known word. (P(answerable) here is the fitted model's, not out of fold.)
+
+    Lists are not flagged, and do not count."""
+    chosen = [ex for ex in examples if ex.trace.decision.ranked]
     names = sorted({_group_of(ex) for ex in chosen})
     fold_of = {name: i % folds for i, name in enumerate(names)}
-    never = replace(model.thresholds, sure=0.0)
-    tops, right = [], []
+    never = replace(model.thresholds, sure=0.0, certainty_top=0.0, certainty_answerable=0.0, certainty_bias=0.0)
+    tops, answerables, right, asked = [], [], [], []
     for k in range(folds):
-        ranker = _fit_ranker(_span_groups([ex for ex in chosen if fold_of[_group_of(ex)] != k]))
+        train = [ex for ex in chosen if fold_of[_group_of(ex)] != k and ex.answerable]
+        ranker = _fit_ranker(_span_groups(train))
         answerer_model = replace(model, span=ranker, thresholds=never)
         for ex in chosen:
             if fold_of[_group_of(ex)] != k:
@@ -218,28 +231,44 @@ def choose_sure(examples: list[Example], model: AnswerModel, folds: int = 5) -> 
             )
             if not d.answered or (d.best_list is not None and d.best_list.probability >= never.list):
                 continue
-            tops.append(top_probability(np.array([c.score for c in d.ranked])))
-            right.append(ex.correct(d.text, " ".join(display(c.quote) for c in d.citations)))
-    y = np.array(right, dtype=bool)
-    report: dict[str, Any] = {"answers": len(y), "right": round(float(y.mean()), 3) if len(y) else 0.0}
-    if len(set(y.tolist())) < 2:
-        return 0.0, report
-    p = np.clip(tops, 1e-6, 1 - 1e-6)
-    x = np.log(p / (1 - p)).reshape(-1, 1)
-    calibration = LogisticRegression(C=C).fit(x, y)
+            tops.append(log_odds(top_probability(np.array([c.score for c in d.ranked]))))
+            answerables.append(log_odds(d.answerable))
+            asked.append(ex.answerable)
+            right.append(ex.answerable and ex.correct(d.text, " ".join(display(c.quote) for c in d.citations)))
+    y, a, top = np.array(right, dtype=bool), np.array(asked, dtype=bool), np.array(tops)
+    report: dict[str, Any] = {"answers": int(a.sum()), "right": round(float(y[a].mean()), 3) if a.any() else 0.0}
+    none = (0.0, 0.0, 0.0)
+    if len(set(y[a].tolist())) < 2:
+        return 0.0, none, report
+    calibration = LogisticRegression(C=C).fit(top[a].reshape(-1, 1), y[a])
     slope, intercept = float(calibration.coef_[0][0]), float(calibration.intercept_[0])
     if slope <= 0:  # the probability says nothing: flag nothing
-        return 0.0, report
+        return 0.0, none, report
     sure = float(sigmoid(-intercept / slope))  # the log-odds where the calibrated chance is 1/2
-    flagged = np.array(tops) < sure
+    flagged = top[a] < log_odds(sure)
     report.update(
         {
             "flagged": round(float(flagged.mean()), 3),
-            "right_flagged": round(float(y[flagged].mean()), 3) if flagged.any() else None,
-            "right_unflagged": round(float(y[~flagged].mean()), 3) if (~flagged).any() else None,
+            "right_flagged": round(float(y[a][flagged].mean()), 3) if flagged.any() else None,
+            "right_unflagged": round(float(y[a][~flagged].mean()), 3) if (~flagged).any() else None,
         }
     )
-    return sure, report
+    both = LogisticRegression(C=C).fit(np.column_stack([top, answerables]), y)
+    weights = (float(both.coef_[0][0]), float(both.coef_[0][1]), float(both.intercept_[0]))
+    if weights[0] <= 0 or weights[1] <= 0:  # either signal points the wrong way: the top probability alone
+        return sure, none, report
+    logits = weights[0] * top + weights[1] * np.array(answerables) + weights[2]
+    flagged2 = logits < 0
+    report["certainty"] = {
+        "answers": len(y),
+        "unanswerable_answered": int((~a).sum()),
+        "flagged": round(float(flagged2.mean()), 3),
+        "answerable_flagged": round(float(flagged2[a].mean()), 3),
+        "unanswerable_flagged": round(float(flagged2[~a].mean()), 3) if (~a).any() else None,
+        "right_flagged": round(float(y[flagged2].mean()), 3) if flagged2.any() else None,
+        "right_unflagged": round(float(y[~flagged2].mean()), 3) if (~flagged2).any() else None,
+    }
+    return sure, (round(weights[0], 6), round(weights[1], 6), round(weights[2], 6)), report
 
 
 def rescore(examples: list[Example], model: AnswerModel) -> None:
@@ -408,8 +437,14 @@ def fit(settings: Settings, external_set: Path | None, out: Path = DEFAULT_FILE)
     if listed is not None:
         model = replace(model, list=listed)
     thresholds, report = choose_thresholds(examples, model)
-    sure, report["sure"] = choose_sure(examples, replace(model, thresholds=thresholds))
-    thresholds = replace(thresholds, sure=round(sure, 6))
+    sure, certainty, report["sure"] = choose_sure(examples, replace(model, thresholds=thresholds))
+    thresholds = replace(
+        thresholds,
+        sure=round(sure, 6),
+        certainty_top=certainty[0],
+        certainty_answerable=certainty[1],
+        certainty_bias=certainty[2],
+    )
     counts = {
         s: {"answerable": sum(ex.answerable for ex in examples if ex.source == s),
             "unanswerable": sum(not ex.answerable for ex in examples if ex.source == s)}

@@ -147,6 +147,10 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, float]:
         "found_elsewhere": mean(
             [float(r.get("found_elsewhere", False)) for r in answered if r.get("uncertain") and not r["correct"]]
         ),
+        # unanswerable questions answered with no flag that the answer may be wrong
+        "unanswerable_unflagged": mean([float(r["answered"] and not r.get("uncertain")) for r in refusals])
+        if refusals
+        else 0.0,
         "recall_at_k": mean([r["recall"] for r in retrieved]),
         "mrr": mean([r["rr"] for r in retrieved]),
         "latency_p50_ms": median(latencies) if latencies else 0.0,

@@ -20,6 +20,7 @@ LABELS = {
     "accuracy_sure": "accuracy, unflagged answers",
     "accuracy_uncertain": "accuracy, flagged answers",
     "found_elsewhere": "wrong flagged: gold in its other places",
+    "unanswerable_unflagged": "unanswerable answered unflagged",
     "recall_at_k": "retrieval recall@k",
     "mrr": "retrieval MRR",
     "latency_p50_ms": "latency p50 (ms)",
@@ -68,8 +69,8 @@ def eval_markdown(
 
 BANK_FIGURES = (
     "questions", "answer_accuracy", "list_complete", "verbatim", "cited_right_document", "refusal_accuracy",
-    "wrongly_refused", "uncertain", "accuracy_sure", "accuracy_uncertain", "found_elsewhere", "recall_at_k",
-    "latency_p50_ms", "latency_p95_ms",
+    "wrongly_refused", "uncertain", "accuracy_sure", "accuracy_uncertain", "found_elsewhere", "unanswerable_unflagged",
+    "recall_at_k", "latency_p50_ms", "latency_p95_ms",
 )  # fmt: skip
 
 

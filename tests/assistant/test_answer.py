@@ -171,6 +171,26 @@ def test_the_answer_states_the_reading_of_each_quote(make: Make, tiny_settings: 
     _check_citations(answer, tiny_settings.corpus_dir)
 
 
+def test_an_answer_to_a_question_the_documents_may_not_cover_is_flagged(make: Make) -> None:
+    # Weights that count P(answerable) as much as the ranker's certainty: the same question,
+    # answered above the refusal bar both times, is flagged only when P(answerable) is low.
+    question = "Hvornår stopper forsøget med grus?"
+    weights = {"certainty_top": 1.0, "certainty_answerable": 1.0, "certainty_bias": 0.0}
+    likely = make(_model(_always(6.0), answer=0.01, **weights)).ask(question)
+    doubtful = make(_model(_always(-3.0), answer=0.01, **weights)).ask(question)
+    assert likely.answered and doubtful.answered
+    assert not likely.uncertain and doubtful.uncertain
+    assert doubtful.answer == likely.answer and doubtful.citations == likely.citations  # the answer is the same
+
+
+def test_certainty_weights_decide_the_flag_when_fitted_and_sure_alone_otherwise() -> None:
+    neutral = AnswerModel.neutral()
+    alone = replace(neutral, thresholds=replace(neutral.thresholds, sure=0.4))
+    assert alone.uncertain(0.3, 0.001) and not alone.uncertain(0.5, 0.001)  # P(answerable) not used
+    both = replace(alone, thresholds=replace(alone.thresholds, certainty_top=1.0, certainty_answerable=1.0))
+    assert not both.uncertain(0.9, 0.5) and both.uncertain(0.9, 0.05) and both.uncertain(0.2, 0.5)
+
+
 def test_a_clean_document_is_stated_unrepaired(make: Make) -> None:
     answer = make(_model()).ask("Hvornår stopper forsøget med grus?")
     clean = [c for c in answer.citations if not c.source.endswith("scannet.txt")]
