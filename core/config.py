@@ -168,9 +168,9 @@ class EvalSettings(BaseModel):
     qa_file: Path = Path("evals/bank/test.jsonl")
     reports_dir: Path = Path("reports")
     recall_k: int = Field(5, gt=0)
-    # bank test split, measured on 2026-12-01 (raised then; 0.640 / perturbed 0.632 that
-    # morning): 0.669 / 0.579 / 1.000 / 0.744 / 0.182 (4 of 22) / perturbed 0.651 / wrongly
-    # refused 0.017
+    # bank test split, measured on 2026-12-01 evening: 0.646 / 0.544 / 1.000 / 0.738 /
+    # 0.227 (5 of 22) / perturbed 0.640 / wrongly refused 0.017 (0.669 / perturbed 0.651
+    # that afternoon, when the floors were raised; not lowered since)
     min_answer_accuracy: float = Field(0.64, ge=0, le=1)
     min_list_complete: float = Field(0.52, ge=0, le=1)
     min_verbatim: float = Field(1.0, ge=0, le=1)
@@ -179,7 +179,7 @@ class EvalSettings(BaseModel):
     min_perturbed_accuracy: float = Field(0.62, ge=0, le=1)
     max_wrongly_refused: float = Field(0.04, ge=0, le=1)
     # external sample (python -m evals external --sample), measured on 2026-12-01:
-    # 0.775 / 0.030 / 0.951 / 266
+    # 0.772 / 0.030 / 0.951 / 262
     min_external_contains_gold: float = Field(0.74, ge=0, le=1)
     max_external_wrongly_refused: float = Field(0.05, ge=0, le=1)
     min_external_left_out_refused: float = Field(0.90, ge=0, le=1)
