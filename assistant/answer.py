@@ -101,6 +101,9 @@ class Decision:
     # flagged, with the best spans of other passages as places that may hold the answer
     uncertain: bool = False
     also: list[Citation] = field(default_factory=list)
+    # flagged though the ranker alone is sure enough of its span: the doubt is whether the
+    # documents speak of what the question asks at all (a low P(answerable))
+    maybe_not_covered: bool = False
 
 
 class Answerer:
@@ -134,9 +137,11 @@ class Answerer:
         if best_list is not None and best_list.probability >= self.model.thresholds.list:
             return Decision(*self._list(best_list), answerable, ranked, best_list)
         text, answered, citations = self._sentences(ranked, query.kind == "list")
-        uncertain = self.model.uncertain(top_probability(np.array([c.score for c in ranked])), answerable)
+        top = top_probability(np.array([c.score for c in ranked]))
+        uncertain = self.model.uncertain(top, answerable)
         also = self._also(ranked, citations) if uncertain else []
-        return Decision(text, answered, citations, answerable, ranked, best_list, uncertain, also)
+        not_covered = uncertain and top >= self.model.thresholds.sure
+        return Decision(text, answered, citations, answerable, ranked, best_list, uncertain, also, not_covered)
 
     # -- lists -----------------------------------------------------------------------
     def list_candidates(self, evidence: Evidence, ranked: list[Candidate]) -> list[ListCandidate]:

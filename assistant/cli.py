@@ -11,10 +11,11 @@ on. A Chroma server that stops answering is retried with growing pauses for at m
 server answers again.
 
 ``ask --json`` writes the answer's fields: ``question, answer, answered, citations,
-context, read_as, incomplete, notice, scope, searched, uncertain, also, timings_ms``;
-``uncertain`` says the answerer is less sure of the answer than of an even chance, and
-``also`` then lists other places that may hold it (citations, numbered after the
-answer's own, which the answer's text does not cite); each citation has
+context, read_as, incomplete, notice, scope, searched, uncertain, also, maybe_not_covered,
+timings_ms``; ``uncertain`` says the answerer is less sure of the answer than of an even
+chance, and ``also`` then lists other places that may hold it (citations, numbered after
+the answer's own, which the answer's text does not cite); ``maybe_not_covered``, that the
+doubt is whether the documents speak of the question at all; each citation has
 ``n, source, title, locator, quote, start, end, score, date, reading, repairs``. ``quote`` is
 the verbatim source text at ``start:end``; ``reading`` the text the answer states
 (hyphens joined, a scan's damaged words repaired: each in ``repairs`` as ``start, end,
@@ -94,7 +95,7 @@ def format_answer(answer: Answer) -> str:
     lines = [answer.answer, ""]
     notes = [f"Bemærk: {note}" for note in (answer.scope, answer.notice) if note]
     if answer.uncertain:
-        notes.insert(0, uncertain_note([c.n for c in answer.also]))
+        notes.insert(0, uncertain_note([c.n for c in answer.also], answer.maybe_not_covered))
     if notes:
         lines[1:1] = ["", *notes]
     if answer.citations:

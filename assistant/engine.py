@@ -179,6 +179,7 @@ class Assistant:
             searched=searched,
             uncertain=decision.uncertain,
             also=decision.also,
+            maybe_not_covered=decision.maybe_not_covered,
             timings_ms=timings,
         )
         return Trace(answer, evidence, decision)

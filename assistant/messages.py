@@ -100,11 +100,15 @@ def year_note(years: Sequence[str]) -> str:
     return f"Læst ud fra årstallet {shown}: forsøg, hvis status i dokumenterne gælder til {shown}."
 
 
-def uncertain_note(also: Sequence[int]) -> str:
-    """The line after an uncertain answer, pointing to the other places that may hold it."""
+def uncertain_note(also: Sequence[int], not_covered: bool = False) -> str:
+    """The line after an uncertain answer, pointing to the other places that may hold it;
+    ``not_covered``: the doubt is whether the documents speak of the question at all."""
+    markers = ", ".join(f"[{n}]" for n in also)
+    if not_covered:
+        lead = "Usikkert svar: dokumenterne handler måske slet ikke om det, du spørger om. Tjek citatet"
+        return f"{lead}. Nærmeste andre steder: {markers}." if also else f"{lead}, før du bruger det."
     if not also:
         return "Usikkert svar: tjek citatet, før du bruger det."
-    markers = ", ".join(f"[{n}]" for n in also)
     return f"Usikkert svar: tjek citatet. Svaret kan også stå her: {markers}."
 
 

@@ -55,7 +55,9 @@ class Answer(BaseModel):
     ``uncertain`` says the answerer is less sure of its answer than of an even chance;
     ``also`` then holds the best places of other passages (numbered after ``citations``),
     which every caller shows apart, after ``uncertain_note``. They are not the answer: the
-    answer's text cites none of them.
+    answer's text cites none of them. ``maybe_not_covered``: the flag is raised not by
+    doubt about which span holds the answer but by doubt that the documents speak of what
+    the question asks at all; the note then says so.
     """
 
     question: str
@@ -70,4 +72,5 @@ class Answer(BaseModel):
     searched: list[str] = Field(default_factory=list)
     uncertain: bool = False
     also: list[Citation] = Field(default_factory=list)
+    maybe_not_covered: bool = False
     timings_ms: dict[str, float] = Field(default_factory=dict)

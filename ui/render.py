@@ -127,7 +127,7 @@ def answer_message(answer: Answer) -> str:
         blocks.append("\n".join(items))
     if answer.uncertain:  # the other places, each [n] a link like the answer's own
         also = {c.n: c for c in answer.also}
-        blocks.append(f"*{_line_md(uncertain_note(sorted(also)), also)}*")
+        blocks.append(f"*{_line_md(uncertain_note(sorted(also), answer.maybe_not_covered), also)}*")
     notes = [note for note in (answer.scope, answer.notice) if note]
     blocks += [f"*{md_escape(note)}*" for note in notes]
     return "\n\n".join(blocks)
@@ -138,7 +138,7 @@ def plain_text(answer: Answer) -> str:
     quotes verbatim."""
     lines = [f"Spørgsmål: {answer.question}", "", answer.answer]
     if answer.uncertain:
-        lines += ["", uncertain_note([c.n for c in answer.also])]
+        lines += ["", uncertain_note([c.n for c in answer.also], answer.maybe_not_covered)]
     for note in (answer.scope, answer.notice):
         if note:
             lines += ["", note]

@@ -181,6 +181,7 @@ def test_an_answer_to_a_question_the_documents_may_not_cover_is_flagged(make: Ma
     assert likely.answered and doubtful.answered
     assert not likely.uncertain and doubtful.uncertain
     assert doubtful.answer == likely.answer and doubtful.citations == likely.citations  # the answer is the same
+    assert doubtful.maybe_not_covered and not likely.maybe_not_covered  # the doubt is the question's
 
 
 def test_certainty_weights_decide_the_flag_when_fitted_and_sure_alone_otherwise() -> None:
@@ -203,7 +204,7 @@ def test_an_answer_the_ranker_is_unsure_of_is_flagged_with_other_places(make: Ma
     assert sure.answer.answered and not sure.answer.uncertain and sure.answer.also == []
     trace = make(_model(_always(5.0), sure=1.0), nearby_passages=2).trace(question)  # nothing is that sure
     answer = trace.answer
-    assert answer.answered and answer.uncertain
+    assert answer.answered and answer.uncertain and not answer.maybe_not_covered  # the doubt is the span's
     assert answer.answer == sure.answer.answer and answer.citations == sure.answer.citations  # the answer is the same
     # the other places: the best span of each of the next passages, numbered after the answer's
     best = trace.decision.ranked[0].passage.id

@@ -52,6 +52,7 @@ def test_ask_json_has_the_documented_keys_and_exact_quotes(real_index: Settings)
         "searched",
         "uncertain",
         "also",
+        "maybe_not_covered",
         "timings_ms",
     }
     assert payload["incomplete"] == [] and payload["notice"] == ""  # the whole corpus is indexed

@@ -237,3 +237,11 @@ def test_an_uncertain_answer_says_so_and_links_its_other_places() -> None:
     assert "Andre steder" not in sources_html(_answer())
     text = plain_text(_unsure())
     assert "Svaret kan også stå her: [4]." in text and "[4] Notat, Afsnit 9: »Forsøget forlænges.«" in text
+
+
+def test_an_answer_the_documents_may_not_cover_says_that() -> None:
+    off = _unsure().model_copy(update={"maybe_not_covered": True})
+    for shown in (answer_message(off), plain_text(off)):
+        assert "dokumenterne handler måske slet ikke om det, du spørger om" in shown
+        assert "Svaret kan også stå her" not in shown  # nearest places, not places that hold the answer
+    assert "Nærmeste andre steder: [4]." in plain_text(off)
