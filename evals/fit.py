@@ -218,7 +218,7 @@ def choose_sure(
     names = sorted({_group_of(ex) for ex in chosen})
     fold_of = {name: i % folds for i, name in enumerate(names)}
     never = replace(model.thresholds, sure=0.0, certainty_top=0.0, certainty_answerable=0.0, certainty_bias=0.0)
-    tops, answerables, right, asked = [], [], [], []
+    top_logits, answerable_logits, right, asked = [], [], [], []
     for k in range(folds):
         train = [ex for ex in chosen if fold_of[_group_of(ex)] != k and ex.answerable]
         ranker = _fit_ranker(_span_groups(train))
@@ -231,11 +231,12 @@ def choose_sure(
             )
             if not d.answered or (d.best_list is not None and d.best_list.probability >= never.list):
                 continue
-            tops.append(log_odds(top_probability(np.array([c.score for c in d.ranked]))))
-            answerables.append(log_odds(d.answerable))
+            top_logits.append(log_odds(top_probability(np.array([c.score for c in d.ranked]))))
+            answerable_logits.append(log_odds(d.answerable))
             asked.append(ex.answerable)
             right.append(ex.answerable and ex.correct(d.text, " ".join(display(c.quote) for c in d.citations)))
-    y, a, top = np.array(right, dtype=bool), np.array(asked, dtype=bool), np.array(tops)
+    y, a = np.array(right, dtype=bool), np.array(asked, dtype=bool)
+    top, answerable = np.array(top_logits), np.array(answerable_logits)
     report: dict[str, Any] = {"answers": int(a.sum()), "right": round(float(y[a].mean()), 3) if a.any() else 0.0}
     none = (0.0, 0.0, 0.0)
     if len(set(y[a].tolist())) < 2:
@@ -245,30 +246,29 @@ def choose_sure(
     if slope <= 0:  # the probability says nothing: flag nothing
         return 0.0, none, report
     sure = float(sigmoid(-intercept / slope))  # the log-odds where the calibrated chance is 1/2
-    flagged = top[a] < log_odds(sure)
-    report.update(
-        {
-            "flagged": round(float(flagged.mean()), 3),
-            "right_flagged": round(float(y[a][flagged].mean()), 3) if flagged.any() else None,
-            "right_unflagged": round(float(y[a][~flagged].mean()), 3) if (~flagged).any() else None,
-        }
-    )
-    both = LogisticRegression(C=C).fit(np.column_stack([top, answerables]), y)
+    report.update(_flag_report(top[a] < log_odds(sure), y[a]))
+    both = LogisticRegression(C=C).fit(np.column_stack([top, answerable]), y)
     weights = (float(both.coef_[0][0]), float(both.coef_[0][1]), float(both.intercept_[0]))
     if weights[0] <= 0 or weights[1] <= 0:  # either signal points the wrong way: the top probability alone
         return sure, none, report
-    logits = weights[0] * top + weights[1] * np.array(answerables) + weights[2]
-    flagged2 = logits < 0
+    flagged = weights[0] * top + weights[1] * answerable + weights[2] < 0
     report["certainty"] = {
         "answers": len(y),
         "unanswerable_answered": int((~a).sum()),
-        "flagged": round(float(flagged2.mean()), 3),
-        "answerable_flagged": round(float(flagged2[a].mean()), 3),
-        "unanswerable_flagged": round(float(flagged2[~a].mean()), 3) if (~a).any() else None,
-        "right_flagged": round(float(y[flagged2].mean()), 3) if flagged2.any() else None,
-        "right_unflagged": round(float(y[~flagged2].mean()), 3) if (~flagged2).any() else None,
+        "answerable_flagged": round(float(flagged[a].mean()), 3),
+        "unanswerable_flagged": round(float(flagged[~a].mean()), 3) if (~a).any() else None,
+        **_flag_report(flagged, y),
     }
     return sure, (round(weights[0], 6), round(weights[1], 6), round(weights[2], 6)), report
+
+
+def _flag_report(flagged: np.ndarray, right: np.ndarray) -> dict[str, float | None]:
+    """The share of answers flagged, and how often a flagged and an unflagged one is right."""
+    return {
+        "flagged": round(float(flagged.mean()), 3),
+        "right_flagged": round(float(right[flagged].mean()), 3) if flagged.any() else None,
+        "right_unflagged": round(float(right[~flagged].mean()), 3) if (~flagged).any() else None,
+    }
 
 
 def rescore(examples: list[Example], model: AnswerModel) -> None:
