@@ -164,6 +164,17 @@ class Catalog:
             catalog.repairer = OcrRepairer(Lexicon(sorted(clean)))
         return catalog
 
+    def locator_of(self, source: str, start: int, end: int) -> str:
+        """The locator of the narrowest passage of ``source`` that holds ``start``–``end``
+        (with the exact page of ``start``), as every answer cites that place; "" when no
+        passage holds it."""
+        holders = [
+            (p.meta.end - p.meta.start, p.locator_at(start))
+            for p in self.passages.values()
+            if p.meta.source == source and p.meta.start <= start and end <= p.meta.end
+        ]
+        return min(holders)[1] if holders else ""
+
     def is_label(self, passage: Passage, span: Span) -> bool:
         """Is ``span`` a field label (see ``labels``)?"""
         return span.kind not in _NAMING and label_key(passage.quote(span)) in self.labels

@@ -261,7 +261,7 @@ def _table_rows(
         title = cells[col] if col < len(cells) else (s, s)
         if title[1] > title[0]:
             count += 1
-            current = Mention(name=title, kind="table", locator=f"tabel {number}, række {count}")
+            current = Mention(name=title, kind="table", locator=f"Tabel {number}, række {count}")
             if caption and status:
                 current.status, current.status_span = status[0], caption
                 current.until = vocab.until_in(text, *caption)
@@ -312,9 +312,9 @@ def _is_caps(text: str) -> bool:
 
 def _heading_lists(text: str, vocab: Vocabulary, out: Reading) -> None:
     slides = _slides(text)
-    found: list[tuple[Span, tuple[str, str], list[segment.Line]]] = []
+    found: list[tuple[int, Span, tuple[str, str], list[segment.Line]]] = []
     after_heading: dict[str, int] = {}
-    for start, end in slides:
+    for number, (start, end) in enumerate(slides, 1):
         lines = segment.lines(text, start, end)
         k = 0
         while k < len(lines) and not _is_caps(lines[k].text):
@@ -328,16 +328,16 @@ def _heading_lists(text: str, vocab: Vocabulary, out: Reading) -> None:
         status = vocab.status_of(text[heading[0] : heading[1]])
         body = lines[h:]
         if status and body:
-            found.append((heading, status, body))
+            found.append((number, heading, status, body))
             out.units.append((heading[0], body[-1].end))
             after_heading[fold(body[0].text)] = after_heading.get(fold(body[0].text), 0) + 1
-    for n, (heading, status, body) in enumerate(found, 1):
+    for n, heading, status, body in found:  # n: the slide's number among all slides
         if after_heading[fold(body[0].text)] >= 2:  # a column header ("Forsøg") repeated under headings
             body = body[1:]
         until = vocab.until_in(text, *heading)
         for item in _items(text, body):
             out.mentions.append(
-                Mention(name=item, kind="list", locator=f"dias {n}", status=status[0], status_span=heading, until=until)
+                Mention(name=item, kind="list", locator=f"Dias {n}", status=status[0], status_span=heading, until=until)
             )
 
 
@@ -530,7 +530,7 @@ def _row_mentions(text: str, rows: list[_Row], cells: list[str], out: Reading) -
             Mention(
                 name=(row.title[0][0], row.title[-1][1]),
                 kind="scan",
-                locator=f"tabel, række {n}",
+                locator=f"Tabel, række {n}",
                 municipalities=row.lists,
                 conclusions=[span for group in row_groups for span in group if span in conclusions],
                 name_parts=row.title,
@@ -599,4 +599,4 @@ def _conclusion_slides(text: str, vocab: Vocabulary, out: Reading) -> None:
             else:
                 items[-1] = (items[-1][0], line.end)
         if subject and items:
-            out.themes.append(Theme(subject=subject, items=items, locator=f"dias {n}"))
+            out.themes.append(Theme(subject=subject, items=items, locator=f"Dias {n}"))

@@ -108,14 +108,4 @@ def open_link(assistant: Assistant, params: Mapping[str, str]) -> Highlight | No
             f"»{document.record.title}« har {len(document.text)} tegn)."
         )
     indexed = assistant.source_of(source) or source
-    return Highlight(document, start, end, _locator(assistant, indexed, start, end))
-
-
-def _locator(assistant: Assistant, source: str, start: int, end: int) -> str:
-    """The locator of the narrowest passage that holds the span."""
-    holders = [
-        (p.meta.end - p.meta.start, p.locator_at(start))
-        for p in assistant.catalog.passages.values()
-        if p.meta.source == source and p.meta.start <= start and end <= p.meta.end
-    ]
-    return min(holders)[1] if holders else ""
+    return Highlight(document, start, end, assistant.catalog.locator_of(indexed, start, end))

@@ -145,3 +145,18 @@ def test_the_locator_names_the_page_of_the_offset() -> None:
 def test_a_passage_on_one_page_keeps_its_locator() -> None:
     passage = Catalog.build([_passage("a", "a.txt", "Tekst.", locator="Afsnit 2")], {}).passages["a"]
     assert passage.locator_at(3) == "Afsnit 2"
+
+
+def test_a_span_is_located_by_the_narrowest_passage_that_holds_it() -> None:
+    text = "Tabel 2. Forsøget stopper."
+    catalog = Catalog.build(
+        [
+            _passage("table", "a.txt", text, 100, locator="Tabel 2"),
+            _passage("row", "a.txt", "Forsøget stopper.", 109, locator="Tabel 2, række 1"),
+            _passage("other", "b.txt", text, 100, locator="Afsnit 1"),
+        ],
+        {},
+    )
+    assert catalog.locator_of("a.txt", 109, 126) == "Tabel 2, række 1"
+    assert catalog.locator_of("a.txt", 100, 107) == "Tabel 2"
+    assert catalog.locator_of("a.txt", 90, 107) == ""  # no passage holds it

@@ -80,6 +80,13 @@ def test_every_quote_equals_the_document_text_at_its_offsets() -> None:
     assert _verbatim(register, {d.source: d.text for d in docs}) == []
 
 
+def test_a_slide_is_numbered_among_all_slides_as_the_chunker_numbers_it() -> None:
+    # the status slide is the second; the first has no status heading and must still count
+    register = build_register([_doc("dias.txt", SLIDES, "2021")], VOCAB)
+    menu = next(t for t in register.trials if t.title == "Kantinens nye menukort")
+    assert menu.citation.locator == "Dias 2"
+
+
 def test_a_title_in_two_documents_is_linked_with_a_confidence_and_a_dissimilar_one_is_not() -> None:
     register = build_register([_doc("notat.txt", TABLE), _doc("dias.txt", SLIDES, "2021")], VOCAB)
     letters = next(t for t in register.trials if t.title == "Digitale breve til borgere")
