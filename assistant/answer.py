@@ -253,7 +253,8 @@ class Answerer:
             parts = ["\n- ".join(lines)]
             order = sorted(support, key=lambda c: c.span.start)
         else:
-            parts, order = [], [best, *sorted(support, key=lambda c: c.span.start)]
+            start = _sentence_start(best, support)
+            parts, order = [], [*start, best, *sorted(support, key=lambda c: c.span.start)]
         parts += [f"{draft.read(p, s)} [{draft.cite(p, s, score)}]" for p, s, score in _with_continuations(order)]
         return " ".join(parts), True, draft.citations()
 
@@ -334,6 +335,18 @@ class Answerer:
 
 def _heading_span(passage: Passage) -> Span | None:
     return passage.meta.heading
+
+
+def _sentence_start(best: Candidate, support: list[Candidate]) -> list[Candidate]:
+    """The first half of ``best``'s sentence, when a line break cut it there and the
+    answer shows that half anyway: it goes first, not after ("… enige om at igangsætte et
+    nyt [2]" after "Frikommuneforsøg II i perioden 2016-2020 … [1]"). It is taken out of
+    ``support``."""
+    before = next((c for c in support if c.passage.id == best.passage.id and c.index == best.index - 1), None)
+    if before is None or before.span.kind in ("heading", "title") or ends_sentence(before.passage.quote(before.span)):
+        return []
+    support.remove(before)
+    return [before]
 
 
 def _with_continuations(order: list[Candidate]) -> list[tuple[Passage, Span, float]]:

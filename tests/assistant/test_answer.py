@@ -313,3 +313,27 @@ def test_an_unfinished_lead_in_brings_the_items_it_goes_on_in(
     answer = assistant.trace("Hvad vil der være fokus på i undersøgelsen?", sources=survey).answer
     assert answer.answer.startswith("I undersøgelsen vil der være fokus på, [1]\n- hvorvidt stierne holder? [2]\n- om ")
     _check_citations(answer, corpus)
+
+
+def test_a_sentence_a_line_break_cut_is_shown_in_reading_order(
+    tiny_settings: Settings, fake_embed: VectorEmbedding
+) -> None:
+    """The best span is the second half of a sentence wrapped over two lines of a slide;
+    when the answer shows the first half too, it comes first, not after."""
+    corpus = tiny_settings.corpus_dir
+    (corpus / "baggrund.txt").write_text(
+        "BAGGRUND\n\nByrådet blev i budgetaftalen for 2028 enige om at igangsætte et nyt\n"
+        "Cykelforsøg i perioden 2028-2030, for at skaffe viden om sikre skoleveje.\n",
+        encoding="utf-8",
+    )
+    with (corpus / "manifest.toml").open("a", encoding="utf-8") as manifest:
+        manifest.write('\n[[document]]\nfile = "baggrund.txt"\ntitle = "Baggrund"\nlayout = "slides"\n')
+    run_ingest(tiny_settings, fake_embed)
+    assistant = build_assistant(tiny_settings, fake_embed, answer_model=_model(support=100.0))
+    source = [next(s for s in assistant.documents if s.endswith("baggrund.txt"))]
+    trace = assistant.trace("Hvilken viden skal cykelforsøget i perioden 2028-2030 skaffe om skoleveje?", sources=source)
+    best = trace.decision.ranked[0]
+    assert best.passage.quote(best.span).startswith("Cykelforsøg i perioden")  # the second half ranks first
+    answer = trace.answer
+    assert answer.answer.startswith("Byrådet blev i budgetaftalen for 2028 enige om at igangsætte et nyt [1] Cykelforsøg")
+    _check_citations(answer, corpus)
