@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from assistant.catalog import Catalog
 from core.errors import QuestionError
-from core.textnorm import is_content, term, words
+from core.textnorm import fold, is_content, term, words
 
 # A word is a subject word when at most this share of the distinct passage texts use it.
 # Structural, not fitted: "forsøg" or "evalueringen" are in most passages of a report
@@ -63,6 +63,17 @@ _WHAT_ABOUT = re.compile(
 _SET = re.compile(r"^\s*(?:hvilke|hvor\s+mange|which|how\s+many|list|nævn|naevn)\b", re.IGNORECASE)
 # An opening that leans on what was said before: "og …", "men …", "and …", "also …".
 _LEANS = re.compile(r"^\s*(?:og|men|så|saa|også|ogsaa|and|but|also|then)\b", re.IGNORECASE)
+# The finite verb of a Danish (or English) question comes right after its question word or
+# phrase ("Hvilke forsøg stopper …", "Hvornår stopper …", "Which trials stop …"): what is
+# asked, never whom or what about, though a heading may use the word ("FORSØG DER STOPPER").
+# Not the last word: "hvilke kommuner mikrolån", typed in haste, has no verb.
+_VERB_SLOT = re.compile(
+    r"^\s*(?:(?:og|men|and|but)\s+)?(?:hvad|hvem|hvorn[aå]a?r|hvordan|hvorfor|hvor(?:\s+mange(?:\s+\w+)?|\s+(?:meget|l[aæ]e?nge|ofte|tit))?"
+    r"|hvilke[nt]?(?:\s+\w+)?|which\s+\w+|who|what)\s+(?P<verb>\w+)(?=\W+\w)",
+    re.IGNORECASE,
+)
+# a capitalised word after the first word, not after a sentence mark
+_INNER_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?<![\w-])([A-ZÆØÅ][\w-]+)")
 
 
 @dataclass(frozen=True)
@@ -81,17 +92,24 @@ def resolve(question: str, earlier: Sequence[str], catalog: Catalog, language: s
         return Resolved(question)
     previous = resolve(earlier[-1], earlier[:-1], catalog, language).question
     before = subject_words(previous, catalog, language)
-    if not before:
-        return Resolved(question)
     about = _WHAT_ABOUT.match(question)
     if about:  # the previous question again, about X instead of its subject
         x = about.group("x").strip()
-        if not subject_words(x, catalog, language) and not _capitalised(x):
+        # a name for a name: the previous question's, known to the index or not (a name
+        # the documents spell otherwise is still the name the question turned on)
+        name = next((w for w in before if w[:1].isupper()), None) or next(iter(_inner_names(previous)), None)
+        if _capitalised(x) and name:
+            return Resolved(_replace(previous, name, x), tuple(w for w in before if w != name))
+        if not before:
+            return Resolved(question)
+        if _capitalised(x):  # a name, and the previous question named none: about X as well
+            return Resolved(f"{previous.rstrip(' ?.!')} ({x})?", tuple(before))
+        if not subject_words(x, catalog, language):
             return Resolved(f"{previous} {x}", tuple(before))
-        old = _counterpart(before, x)
-        kept = tuple(w for w in before if w != old)
-        replaced = _replace(previous, old, x)
-        return Resolved(replaced, kept)
+        old = before[0]
+        return Resolved(_replace(previous, old, x), tuple(w for w in before if w != old))
+    if not before:
+        return Resolved(question)
     if not _LEANS.match(question) and (subject_words(question, catalog, language) or _SET.match(question)):
         return Resolved(question)  # it names its own subject, or asks about a whole set
     own = {term(w, language) for w in words(question)}
@@ -105,8 +123,9 @@ def subject_words(text: str, catalog: Catalog, language: str = "danish") -> list
     """The words of ``text`` that few passages use, as written, rarest first."""
     found: dict[str, float] = {}
     texts = max(catalog.texts, 1)
+    verb = _VERB_SLOT.match(text)
     for word in words(text):
-        if not is_content(word) or word.isdigit():
+        if not is_content(word) or word.isdigit() or (verb and word == fold(verb.group("verb"))):
             continue
         stem = term(word, language)
         if stem not in catalog.df:
@@ -128,13 +147,10 @@ def _capitalised(text: str) -> bool:
     return any(w[:1].isupper() for w in text.split())
 
 
-def _counterpart(subjects: list[str], x: str) -> str:
-    """The subject word that ``x`` stands in for: a name for a name, else the rarest."""
-    if _capitalised(x):
-        named = [w for w in subjects if w[:1].isupper()]
-        if named:
-            return named[0]
-    return subjects[0]
+def _inner_names(text: str) -> list[str]:
+    """The words ``text`` writes with a capital after its first word and not after a
+    sentence mark: names, in Danish, which writes its nouns in lower case."""
+    return [m.group(1) for m in _INNER_NAME.finditer(text.strip())]
 
 
 def _replace(question: str, old: str, new: str) -> str:

@@ -331,9 +331,13 @@ def test_a_sentence_a_line_break_cut_is_shown_in_reading_order(
     run_ingest(tiny_settings, fake_embed)
     assistant = build_assistant(tiny_settings, fake_embed, answer_model=_model(support=100.0))
     source = [next(s for s in assistant.documents if s.endswith("baggrund.txt"))]
-    trace = assistant.trace("Hvilken viden skal cykelforsøget i perioden 2028-2030 skaffe om skoleveje?", sources=source)
+    trace = assistant.trace(
+        "Hvilken viden skal cykelforsøget i perioden 2028-2030 skaffe om skoleveje?", sources=source
+    )
     best = trace.decision.ranked[0]
     assert best.passage.quote(best.span).startswith("Cykelforsøg i perioden")  # the second half ranks first
     answer = trace.answer
-    assert answer.answer.startswith("Byrådet blev i budgetaftalen for 2028 enige om at igangsætte et nyt [1] Cykelforsøg")
+    assert answer.answer.startswith(
+        "Byrådet blev i budgetaftalen for 2028 enige om at igangsætte et nyt [1] Cykelforsøg"
+    )
     _check_citations(answer, corpus)

@@ -18,21 +18,26 @@ TOWNS = ["Testrup", "Prøvelev", "Øvelund", "Forsby", "Bedsted", "Kløvby", "Ra
          "Vindby", "Stenlev"]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
+def _catalog(headings: list[str]) -> Catalog:
     nodes = []
     for n, (trial, town) in enumerate(zip(TRIALS, TOWNS, strict=True)):
         text = f"Forsøget med {trial} blev evalueret, og evalueringen viste, at kommunen {town} deltog."
+        heading = headings[n] if n < len(headings) else f"Forsøg med {trial}"
         meta = PassageMeta(
             f"doc{n}.txt",
             0,
             len(text),
             (Span(0, len(text), "sentence", search_text(text)),),
-            context=f"Forsøg med {trial}",
-            search=search_text(f"Forsøg med {trial}\n{text}"),
+            context=heading,
+            search=search_text(f"{heading}\n{text}"),
         )
         nodes.append(TextNode(id_=f"p{n}", text=text, metadata=meta.to_chroma()))
     return Catalog.build(nodes, {})
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return _catalog([])
 
 
 def test_the_subject_is_what_names_few_passages(catalog: Catalog) -> None:
@@ -91,3 +96,28 @@ def test_a_callers_history_is_checked_with_danish_messages() -> None:
     ):
         with pytest.raises(QuestionError, match=words):
             check_history(bad)
+
+
+def test_the_verb_of_a_question_is_never_its_subject() -> None:
+    # a heading "Forsøg der udvides" makes "udvides" a heading word of few passages, but in
+    # the verb's place of a question it is what is asked, not whom or what about
+    with_status = _catalog(["Forsøg der udvides"])
+    assert subject_words("Forsøg der udvides", with_status) == ["udvides"]
+    assert subject_words("hvornår udvides det?", with_status) == []
+    assert subject_words("Hvilke forsøg udvides i år?", with_status) == []
+    assert subject_words("hvilke kommuner udvides", with_status) == ["udvides"]  # typed in haste: no verb
+    read = resolve("hvornår udvides det?", ["Hvad går forsøget med fyrtårne ud på?"], with_status)
+    assert read.taken == ("fyrtårne",) and "fyrtårne" in read.question
+    read = resolve("Og hvad viste evalueringen?", ["Hvilke forsøg udvides i år?"], with_status)
+    assert read.taken == ()  # a question about a set, with no subject to carry
+
+
+def test_what_about_a_name_replaces_the_previous_name_even_one_the_index_lacks(catalog: Catalog) -> None:
+    read = resolve("og hvad med Prøvelev?", ["Hvilke forsøg deltog Nyby i?"], catalog)
+    assert read.question == "Hvilke forsøg deltog Prøvelev i?"
+
+
+def test_what_about_a_name_after_a_question_that_named_none_asks_about_both(catalog: Catalog) -> None:
+    read = resolve("og hvad med Prøvelev?", ["Hvilke kommuner deltog i forsøget med grus?"], catalog)
+    assert read.question == "Hvilke kommuner deltog i forsøget med grus (Prøvelev)?"
+    assert read.taken == ("grus",)
