@@ -60,8 +60,8 @@ def _parser() -> DanishParser:
     ask.add_argument(
         "question",
         metavar="SPØRGSMÅL",
-        help='spørgsmålet, eller "-" for at læse ét spørgsmål pr. linje fra stdin '
-        '(en linje kan også være JSON: {"question": …, "history": [tidligere spørgsmål]})',
+        help='spørgsmålet, eller "-" for at læse ét spørgsmål pr. linje fra stdin og skrive hvert svar som '
+        'en JSON-linje (en linje kan også være JSON: {"question": …, "history": [tidligere spørgsmål]})',
     )
     ask.add_argument("--json", action="store_true", help="skriv svaret som JSON")
     ask.add_argument(
@@ -178,6 +178,10 @@ def _line(line: str) -> tuple[str, list[str]]:
     try:
         data = json.loads(line)
     except ValueError:
+        if line.lstrip().startswith('{"'):  # a JSON object that does not parse: say so
+            raise UsageError(
+                'Linjen ligner JSON, men kan ikke læses. Brug formen {"question": "…", "history": ["…", …]}.'
+            ) from None
         return line, []  # a question that happens to start with "{"
     if not isinstance(data, dict) or not isinstance(data.get("question"), str):
         raise UsageError('En JSON-linje skal have formen {"question": "…", "history": ["…", …]}.')

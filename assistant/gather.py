@@ -66,6 +66,7 @@ from core.register import (
     Register,
     RegisterCitation,
     Trial,
+    TrialStatus,
     date_key,
     load_register,
 )
@@ -573,9 +574,8 @@ class Gatherer:
         title_n, status_n = draft.cite([trial.citation]), draft.cite([trial.status.citation])
         if title_n is None or status_n is None:
             return None
-        label = STATUS_LABELS.get(trial.status.value, trial.status.value)
-        if trial.status.until:  # "udbredt" states no date
-            label = f"{label} {until_phrase(trial.status)}"
+        # "udbredt" states no date
+        label = STATUS_LABELS.get(trial.status.value, trial.status.value) + _until(draft, trial.status, status_n)
         grounds = [g for r in trial.reasons if (g := _cite_reason(draft, r, catalog, names)) is not None]
         lines = [decision_lead(trial.title, title_n, draft.reading(status_n), status_n, label, bool(grounds))]
         lines += [f"- {g}" for g in grounds]
@@ -722,11 +722,13 @@ class Gatherer:
         if status:
             caption = [t.status.citation for t in trials if t.status]
             captions = {(c.source, c.start) for c in caption}
-            label = STATUS_LABELS.get(status, status) + (f" {next(iter(untils))}" if len(untils) == 1 else "")
+            label = STATUS_LABELS.get(status, status)
             if len(captions) == 1 and not towns:
                 lead_cite = draft.cite(caption[:1])
                 if lead_cite is None:
                     return None
+            if len(untils) == 1:  # until when, cited where a document says it
+                label += _until(draft, next(t.status for t in trials if t.status and t.status.until), lead_cite)
         items = []
         for trial in trials:
             pieces = _town_pieces(trial, towns[0]) if towns else None
@@ -736,9 +738,13 @@ class Gatherer:
             n = draft.cite(pieces)
             if n is None:
                 return None
-            until = f" ({until_phrase(trial.status)})" if status and len(untils) > 1 and trial.status else ""
+            until = ""
+            if status and len(untils) > 1 and trial.status and trial.status.until:
+                until = f" ({_until(draft, trial.status, n).strip()})"
             if years and trial.status:  # gathered by the status's date: say which status it is
-                until = f" ({STATUS_LABELS.get(trial.status.value, trial.status.value)} {until_phrase(trial.status)})"
+                until = (
+                    f" ({STATUS_LABELS.get(trial.status.value, trial.status.value)}{_until(draft, trial.status, n)})"
+                )
             reason = ""
             if why and trial.reasons:
                 ground = _cite_reason(draft, trial.reasons[0], catalog, names)
@@ -754,6 +760,19 @@ class Gatherer:
                 if n is not None:
                     lines.append(gather_uncertain(town, alias.name, trial.title, n))
         return Gathered("\n".join(lines), draft.cited, len(trials))
+
+
+def _until(draft: _Draft, status: TrialStatus, *beside: int | None) -> str:
+    """Until when ``status`` holds (" til udgangen af 2022 [n]"), with the citation of the
+    words that say so, unless that is a citation ``beside`` it already (a caption "Forsøg,
+    der forlænges til udgangen af 2022"); "" when no document's words say it: an until is
+    never stated uncited."""
+    if not status.until or status.until_citation is None:
+        return ""
+    n = draft.cite([status.until_citation])
+    if n is None:
+        return ""
+    return f" {until_phrase(status)}" + ("" if n in beside else f" [{n}]")
 
 
 @dataclass(frozen=True)

@@ -93,13 +93,15 @@ def test_stdin_json_lines_carry_the_conversation(real_index: Settings) -> None:
         json.dumps({"question": "Og hvad viste evalueringen?"}, ensure_ascii=False),
         json.dumps({"question": 5}),
         json.dumps({"question": "Hvem?", "history": "abc"}),
+        '{"question": "Hvem deltog?", "history": ["Hvad',  # a JSON line cut short
     ]
     done = _run(real_index, "ask", "--json", "-", stdin="\n".join(lines_in) + "\n")
     out = [json.loads(line) for line in done.stdout.splitlines()]
-    assert len(out) == 4
+    assert len(out) == 5
     assert "mikrolån" in out[0]["read_as"] and out[0]["answer"].startswith("(Læst i sammenhæng med samtalen")
     assert out[1]["read_as"] == "" and out[1]["context"] == []  # no history: read as asked
     assert out[2]["code"] == out[3]["code"] == "usage" and "history" in out[3]["error"]
+    assert out[4]["code"] == "usage" and "JSON" in out[4]["error"]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ SOURCE = "status.txt"
 TEXT = (
     "Tabel 1\nForsøg, der forlænges\nMikrolån\tAalborg og Thisted\nPsykologhjælp\tThisted\n"
     "Tabel 2\nForsøg, der stopper\nIværksætteri\tAalborg\nMentorregler\tRebild\n"
+    "Forsøgene, der forlænges, kører til udgangen af 2022.\n"
 )
 VOCABULARY = {"forlænget": ["forlænges"], "stopper": ["stopper"]}
 
@@ -31,7 +32,7 @@ def trial(
     return Trial(
         title=title,
         citation=cite(title),
-        status=TrialStatus(value=status, until=until, citation=cite(caption)),  # type: ignore[arg-type]
+        status=TrialStatus(value=status, until=until, citation=cite(caption), until_citation=cite(caption)),  # type: ignore[arg-type]
         municipalities=Municipalities(value=towns.replace(" og ", ", ").split(", "), citations=[cite(towns, title)]),
         aliases=[alias] if alias else [],
     )
@@ -110,6 +111,29 @@ def test_a_year_alone_picks_the_trials_whose_status_runs_to_it_and_says_so() -> 
 def test_a_year_no_status_runs_to_or_a_negation_falls_through() -> None:
     assert ask("Hvilke forsøg kører videre i 2019?", stop="31/12-21") is None
     assert ask("Hvilke forsøg kører ikke videre i 2022?", stop="31/12-21") is None
+
+
+def test_until_when_is_stated_only_with_the_citation_of_the_words_that_say_it() -> None:
+    said = cite("udgangen af 2022")
+    extended = [t for t in register().trials if t.status and t.status.value == "forlænget"]
+    for t in extended:
+        assert t.status is not None
+        t.status.until_citation = said
+    gatherer = Gatherer.build(Register(trials=extended), vocabulary())
+    got = gatherer.gather(parse("Hvilke forsøg forlænges?", 500), Catalog({}, {}), {}, lambda s: TEXT)
+    assert got is not None
+    assert (
+        got.text.splitlines()[0]
+        == "Under »Forsøg, der forlænges« [1] står 2 forsøg (forlænget til udgangen af 2022 [2]):"
+    )
+    assert got.citations[1].quote == "udgangen af 2022"
+    for t in extended:  # no document's words to cite: the until is not stated
+        assert t.status is not None
+        t.status.until_citation = None
+    got = gatherer.gather(parse("Hvilke forsøg forlænges?", 500), Catalog({}, {}), {}, lambda s: TEXT)
+    assert (
+        got is not None and got.text.splitlines()[0] == "Under »Forsøg, der forlænges« [1] står 2 forsøg (forlænget):"
+    )
 
 
 def test_a_year_shared_by_two_statuses_lists_each_trial_with_its_status() -> None:
@@ -279,7 +303,7 @@ def ask_decision(question: str) -> Gathered | None:
         return RegisterCitation(source=SOURCE, title="Bilag", quote=quote, start=start, end=start + len(quote))
 
     def status(value: str, caption: str, until: str) -> TrialStatus:
-        return TrialStatus(value=value, until=until, citation=at(caption))  # type: ignore[arg-type]
+        return TrialStatus(value=value, until=until, citation=at(caption), until_citation=at(caption))  # type: ignore[arg-type]
 
     def reasons(*quotes: str) -> list[Conclusion]:
         return [Conclusion(text=q, citation=at(q)) for q in quotes]
