@@ -94,6 +94,8 @@ def _repaired(text: str, repairer: OcrRepairer) -> Reading:
     at = length = 0
     for match in _TOKEN.finditer(text):
         token = match[0]
+        if text[match.end() : match.end() + 1] == "-" and not text[match.end() + 1 : match.end() + 2].isalpha():
+            continue  # the first part of a word cut at a line ("forre-"): not a word to repair by itself
         fixed = repairer.word(token) if len(token) >= 3 else repairer.short_word(token)
         if fixed.lower() == token.lower():
             continue

@@ -75,3 +75,12 @@ def test_valid_words_of_a_scan_are_left_alone(repairer: OcrRepairer) -> None:
     got = reading("Forsøget i Aalborg gav 12 deltagere og LAB", repairer)
     assert got.text == "Forsøget i Aalborg gav 12 deltagere og LAB"
     assert got.repairs == []
+
+
+def test_the_first_part_of_a_word_cut_at_a_line_is_not_repaired_by_itself() -> None:
+    # "forre-" is "for re-" of "for revurdering", cut by the scan's columns; alone it looks
+    # like a damaged "tørre", which it is not
+    repairer = OcrRepairer(Lexicon(["tørre tørre tørre dage og en fritagelse"]))
+    assert repairer.word("forre") == "tørre"
+    got = reading("Ledighedsydelse fritagelse forre-  og Rebild", repairer)
+    assert got.text == "Ledighedsydelse fritagelse forre- og Rebild" and got.repairs == []
