@@ -754,11 +754,13 @@ class Gatherer:
         lead = gather_lead(len(trials), self.item_word, label, towns, topics, heading, lead_cite, years)
         lines = [lead, *items]
         for town in towns[:1]:
+            unsure = []
             for trial, alias in _uncertain(self.register, town, trials):
                 pieces = _town_pieces(alias, town)
                 n = draft.cite(pieces) if pieces else None
                 if n is not None:
-                    lines.append(gather_uncertain(town, alias.name, trial.title, n))
+                    unsure.append((alias.name, trial.title, n))
+            lines += gather_uncertain(town, unsure)
         return Gathered("\n".join(lines), draft.cited, len(trials))
 
 

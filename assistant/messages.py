@@ -78,10 +78,12 @@ def gather_lead(
 ) -> str:
     """The first line of an answer gathered from the trial register: where the items
     stand and how many ("Under »Forsøg, der ikke udbredes« [1] står 4 forsøg (stopper
-    31/12-21):", "Med Aalborg blandt kommunerne står 3 forsøg:")."""
+    31/12-21):", "Aalborg står blandt kommunerne i 3 forsøg:")."""
     n = f"{danish_number(count)} {item}".strip()
     if heading and cited:
         return f"Under »{heading}« [{cited}] står {n}" + (f" ({status})" if status else "") + ":"
+    if towns and not (status or topics or years):
+        return f"{_joined(list(towns))} står blandt kommunerne i {n}:"
     parts = []
     if status:
         parts.append(f"status »{status}«")
@@ -152,12 +154,22 @@ def decision_lead(title: str, cited: int, heading: str, heading_cited: int, stat
     return f"{line}. Begrundelsen:" if grounds else f"{line}."
 
 
-def gather_uncertain(town: str, name: str, title: str, cited: int) -> str:
-    """The line for a municipality named only under an uncertain alias (not counted)."""
-    return (
-        f"Desuden står {town} ved {quoted(name)} [{cited}], som kun usikkert er knyttet til "
-        f"forsøget {quoted(title)}; det er ikke talt med."
+def gather_uncertain(town: str, unsure: Sequence[tuple[str, str, int]]) -> list[str]:
+    """The lines for a municipality named only under uncertain aliases (not counted):
+    ``unsure`` holds (the alias's name, the trial it may be, its citation)."""
+    if len(unsure) == 1:
+        [(name, title, cited)] = unsure
+        return [
+            f"Desuden står {town} ved {quoted(name)} [{cited}], som kun usikkert er knyttet til "
+            f"forsøget {quoted(title)}; det er ikke talt med."
+        ]
+    if not unsure:
+        return []
+    lead = (
+        f"Desuden står {town} ved {danish_number(len(unsure))} navne, der kun usikkert kan knyttes til "
+        "et forsøg; de er ikke talt med:"
     )
+    return [lead, *(f"- {quoted(name)} [{cited}], måske forsøget {quoted(title)}" for name, title, cited in unsure)]
 
 
 def _joined(parts: list[str]) -> str:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from assistant.messages import danish_number, incomplete_notice, quoted, scope_notice, unknown_documents
+from assistant.messages import (
+    danish_number,
+    gather_uncertain,
+    incomplete_notice,
+    quoted,
+    scope_notice,
+    unknown_documents,
+)
 
 
 def test_no_notice_when_every_document_is_indexed() -> None:
@@ -69,3 +76,15 @@ def test_an_answer_from_many_documents_counts_the_rest() -> None:
 def test_no_scope_when_every_document_was_searched() -> None:
     assert scope_notice([], 5) == ""
     assert scope_notice(["a", "b"], 2) == ""
+
+
+def test_several_uncertain_names_of_one_municipality_are_listed_under_one_line() -> None:
+    assert gather_uncertain("Læsø", []) == []
+    [one] = gather_uncertain("Læsø", [("Mentorordning", "Mentorregler", 3)])
+    assert one.startswith("Desuden står Læsø ved »Mentorordning« [3]") and one.endswith("ikke talt med.")
+    lead, *items = gather_uncertain("Læsø", [("Mentorordning", "Mentorregler", 3), ("Grusstier", "Stier", 4)])
+    assert lead == "Desuden står Læsø ved 2 navne, der kun usikkert kan knyttes til et forsøg; de er ikke talt med:"
+    assert items == [
+        "- »Mentorordning« [3], måske forsøget »Mentorregler«",
+        "- »Grusstier« [4], måske forsøget »Stier«",
+    ]
