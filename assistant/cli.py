@@ -59,6 +59,7 @@ def _parser() -> DanishParser:
     ask = sub.add_parser("ask", help="stil et spørgsmål", description="Stil et spørgsmål til dokumenterne.")
     ask.add_argument(
         "question",
+        nargs="+",  # the words of a question typed without quotes are one question
         metavar="SPØRGSMÅL",
         help='spørgsmålet, eller "-" for at læse ét spørgsmål pr. linje fra stdin og skrive hvert svar som '
         'en JSON-linje (en linje kan også være JSON: {"question": …, "history": [tidligere spørgsmål]})',
@@ -207,6 +208,8 @@ def _code(exc: AssistantError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "ask":
+        args.question = " ".join(args.question)
     setup_logging()
     try:
         settings = load_settings()

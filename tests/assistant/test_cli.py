@@ -183,3 +183,10 @@ def test_an_uncertain_answer_prints_its_other_places_apart() -> None:
     assert lines[2] == "Usikkert svar: tjek citatet. Svaret kan også stå her: [2]."
     assert lines[lines.index("Andre steder, der kan svare:") + 1] == "[2] A – s. 1"
     assert lines.index("Kilder:") < lines.index("Andre steder, der kan svare:")
+
+
+def test_a_question_typed_without_quotes_is_one_question(real_index: Settings) -> None:
+    done = _run(real_index, "ask", "--json", "Hvilke", "forsøg", "stopper", "31/12-21?")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["question"] == "Hvilke forsøg stopper 31/12-21?" and answer["answered"]
