@@ -72,6 +72,14 @@ _VERB_SLOT = re.compile(
     r"|hvilke[nt]?(?:\s+\w+)?|which\s+\w+|who|what)\s+(?P<verb>\w+)(?=\W+\w)",
     re.IGNORECASE,
 )
+# "det", "den", "dette", "denne", "it", "this", "that": a pronoun for one thing named before
+_POINTS_BACK = re.compile(r"\b(?:det|den|dette|denne|it|this|that)\b", re.IGNORECASE)
+# the definite noun endings each pronoun agrees with: Danish "det" and "dette" stand for a
+# neuter noun ("forsøget"), "den" and "denne" for a common one ("ordningen")
+_AGREES = {"det": ("et",), "dette": ("et",), "den": ("en",), "denne": ("en",)}
+_DEFINITE = ("en", "et", "ne")  # any definite noun, for "it", "this", "that"
+# the prepositions of a noun phrase that ends in a subject word (see ``_phrase_of``)
+_PREPOSITIONS = r"(?:med|om|af|for|til|på|paa|i|of|on|about|with)"
 # a capitalised word after the first word, not after a sentence mark
 _INNER_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?<![\w-])([A-ZÆØÅ][\w-]+)")
 
@@ -116,6 +124,10 @@ def resolve(question: str, earlier: Sequence[str], catalog: Catalog, language: s
     carried = tuple(w for w in before if term(w, language) not in own)
     if not carried:
         return Resolved(question)
+    pronoun = _POINTS_BACK.search(question)
+    phrase = _phrase_of(previous, carried[0], _AGREES.get(pronoun.group(0).lower(), _DEFINITE)) if pronoun else None
+    if pronoun and phrase:  # "hvornår stopper det?" -> "hvornår stopper forsøget med revalidering?"
+        return Resolved(question[: pronoun.start()] + phrase + question[pronoun.end() :], carried)
     return Resolved(f"{question.rstrip(' ?.!')} ({' '.join(carried)})?", carried)
 
 
@@ -141,6 +153,22 @@ def _as_written(word: str, text: str) -> str:
     """``word`` (folded) as the text writes it, capitals and all."""
     match = re.search(re.escape(word), text, re.IGNORECASE)
     return match.group(0) if match else word
+
+
+def _phrase_of(question: str, subject: str, endings: tuple[str, ...] = _DEFINITE) -> str | None:
+    """The noun phrase of ``question`` that ends in ``subject``: a noun, a preposition and
+    up to three words before it ("Hvad går forsøget med revalidering ud på?": "forsøget
+    med revalidering"); None when ``subject`` stands without one or is a name."""
+    if subject[:1].isupper():
+        return None
+    pattern = rf"(?=\b(\w+\s+{_PREPOSITIONS}\s+(?:\w+\s+){{0,3}}?{re.escape(subject)})\b)"
+    phrases = [(m.start(), m.group(1)) for m in re.finditer(pattern, question, re.IGNORECASE)]
+    # the nearest noun in a definite form that ``endings`` allow ("forsøget" for "det",
+    # "ordningen" for "den": what the pronoun can point back to)
+    definite = [(at, phrase) for at, phrase in phrases if phrase.split()[0].lower().endswith(endings)]
+    if not definite or _VERB_SLOT.match(question[definite[-1][0] :]):
+        return None
+    return definite[-1][1]
 
 
 def _capitalised(text: str) -> bool:

@@ -6,7 +6,7 @@ import pytest
 from llama_index.core.schema import TextNode
 
 from assistant.catalog import Catalog
-from assistant.conversation import resolve, subject_words
+from assistant.conversation import _phrase_of, resolve, subject_words
 from core.index_schema import PassageMeta, Span
 from core.textnorm import search_text
 
@@ -121,3 +121,18 @@ def test_what_about_a_name_after_a_question_that_named_none_asks_about_both(cata
     read = resolve("og hvad med Prøvelev?", ["Hvilke kommuner deltog i forsøget med grus?"], catalog)
     assert read.question == "Hvilke kommuner deltog i forsøget med grus (Prøvelev)?"
     assert read.taken == ("grus",)
+
+
+def test_a_pronoun_that_points_back_is_replaced_by_the_phrase_it_stands_for(catalog: Catalog) -> None:
+    read = resolve("hvornår stoppede det?", ["Hvad viste evalueringen af forsøget med grus?"], catalog)
+    assert read.question == "hvornår stoppede forsøget med grus?" and read.taken == ("grus",)
+    # no phrase to stand for it (the subject alone): the subject is added instead
+    read = resolve("hvornår stoppede det?", ["Hvad viste grus?"], catalog)
+    assert read.question == "hvornår stoppede det (grus)?"
+
+
+def test_the_pronoun_stands_only_for_a_noun_of_its_gender() -> None:
+    # "det" is neuter: "forsøget", not "evalueringen"; "den" the other way round
+    assert _phrase_of("Hvad viste evalueringen af forsøget med grus?", "grus", ("et",)) == "forsøget med grus"
+    assert _phrase_of("Hvad viste evalueringen af grus?", "grus", ("et",)) is None
+    assert _phrase_of("Hvad viste evalueringen af grus?", "grus", ("en",)) == "evalueringen af grus"
