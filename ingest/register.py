@@ -219,6 +219,10 @@ def _best(trials: list[_Trial], names: list[str]) -> tuple[_Trial | None, float,
     return trials[scored[0][1]], scored[0][0], scored[1][0] if len(scored) > 1 else 0.0
 
 
+def _status_locator(mention: Mention) -> str:
+    return mention.status_locator or mention.locator
+
+
 def _cite(doc: DocumentText, span: tuple[int, int], locator: str = "") -> RegisterCitation:
     start, end = span
     return RegisterCitation(
@@ -264,7 +268,7 @@ def _merge(
         )
     if mention.status and trial.status and mention.status != trial.status.value and mention.status_span:
         _conflict(register, trial, "status", (trial.status.value, trial.status.citation))
-        _conflict_add(register, trial, (mention.status, _cite(doc, mention.status_span, mention.locator)))
+        _conflict_add(register, trial, (mention.status, _cite(doc, mention.status_span, _status_locator(mention))))
         _add_read(trial.municipalities, trial.conclusions, doc, mention, fix, trial.reasons)
         return
     _add_fields(entry, doc, mention, vocab, fix)
@@ -290,10 +294,12 @@ def _add_fields(entry: _Trial, doc: DocumentText, mention: Mention, vocab: Vocab
     trial = entry.trial
     if mention.status and mention.status_span:
         if trial.status is None:
-            trial.status = TrialStatus(value=mention.status, citation=_cite(doc, mention.status_span, mention.locator))  # type: ignore[arg-type]
+            trial.status = TrialStatus(
+                value=mention.status, citation=_cite(doc, mention.status_span, _status_locator(mention))
+            )  # type: ignore[arg-type]
         if mention.until:
             until = display(doc.text[mention.until[0] : mention.until[1]]).lower()
-            cite = _cite(doc, mention.until, mention.locator)
+            cite = _cite(doc, mention.until, _status_locator(mention))
             if not trial.status.until:
                 trial.status.until = until
                 trial.status.until_citation = cite

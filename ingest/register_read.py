@@ -159,6 +159,9 @@ class Mention:
     status: str | None = None
     status_span: Span | None = None
     until: Span | None = None
+    # where the status and its until are read, when not at ``locator`` (a table's caption
+    # says the status of every row: "Tabel 2", not "Tabel 2, række 3")
+    status_locator: str = ""
     # each list of municipalities as its pieces, read joined (a scan splits a list over lines)
     municipalities: list[list[Span]] = field(default_factory=list)
     conclusions: list[Span] = field(default_factory=list)
@@ -261,7 +264,9 @@ def _table_rows(
         title = cells[col] if col < len(cells) else (s, s)
         if title[1] > title[0]:
             count += 1
-            current = Mention(name=title, kind="table", locator=f"Tabel {number}, række {count}")
+            current = Mention(
+                name=title, kind="table", locator=f"Tabel {number}, række {count}", status_locator=f"Tabel {number}"
+            )
             if caption and status:
                 current.status, current.status_span = status[0], caption
                 current.until = vocab.until_in(text, *caption)

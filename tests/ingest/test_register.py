@@ -87,6 +87,14 @@ def test_a_slide_is_numbered_among_all_slides_as_the_chunker_numbers_it() -> Non
     assert menu.citation.locator == "Dias 2"
 
 
+def test_a_table_captions_status_is_located_at_the_table_not_a_row() -> None:
+    register = build_register([_doc("notat.txt", TABLE)], VOCAB)
+    second = next(t for t in register.trials if t.title == "Færre møder i jobcentret")
+    assert second.citation.locator == "Tabel 1, række 2"
+    assert second.status is not None and second.status.citation.locator == "Tabel 1"
+    assert second.status.until_citation is not None and second.status.until_citation.locator == "Tabel 1"
+
+
 def test_a_title_in_two_documents_is_linked_with_a_confidence_and_a_dissimilar_one_is_not() -> None:
     register = build_register([_doc("notat.txt", TABLE), _doc("dias.txt", SLIDES, "2021")], VOCAB)
     letters = next(t for t in register.trials if t.title == "Digitale breve til borgere")
