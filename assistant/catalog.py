@@ -7,7 +7,6 @@ BM25 and the answerer both read it; nothing here touches Chroma.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -18,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from core.dates import YEAR
-from core.index_schema import DocumentRecord, PassageMeta, Span, span_id
+from core.index_schema import DocumentRecord, PassageMeta, Span, locator_of, span_id
 from core.ocr import Lexicon, OcrRepairer
 from core.reading import Reading, reading
 from core.textnorm import fold, reads_as_label, search_text, term, terms
@@ -79,12 +78,7 @@ class Passage:
 
     def locator_at(self, offset: int) -> str:
         """The passage's locator, with the exact PDF page of ``offset`` when it spans pages."""
-        locator = self.meta.locator
-        marks = json.loads(self.meta.page_marks or "[]")
-        if len(marks) < 2:
-            return locator
-        page = max((n for n, start in marks if start <= offset), default=marks[0][0])
-        return re.sub(r"^side \d+(–\d+)?", f"side {page}", locator)
+        return self.meta.locator_at(offset)
 
     def span_id(self, index: int) -> str:
         return span_id(self.id, index)
@@ -166,14 +160,8 @@ class Catalog:
 
     def locator_of(self, source: str, start: int, end: int) -> str:
         """The locator of the narrowest passage of ``source`` that holds ``start``–``end``
-        (with the exact page of ``start``), as every answer cites that place; "" when no
-        passage holds it."""
-        holders = [
-            (p.meta.end - p.meta.start, p.locator_at(start))
-            for p in self.passages.values()
-            if p.meta.source == source and p.meta.start <= start and end <= p.meta.end
-        ]
-        return min(holders)[1] if holders else ""
+        (``core.index_schema.locator_of``), as every answer cites that place."""
+        return locator_of((p.meta for p in self.passages.values()), source, start, end)
 
     def is_label(self, passage: Passage, span: Span) -> bool:
         """Is ``span`` a field label (see ``labels``)?"""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -67,6 +68,14 @@ class PassageMeta:
             return None
         return Span(self.heading_start, self.heading_end, "heading")
 
+    def locator_at(self, offset: int) -> str:
+        """The passage's locator, with the exact PDF page of ``offset`` when it spans pages."""
+        marks = json.loads(self.page_marks or "[]")
+        if len(marks) < 2:
+            return self.locator
+        page = max((n for n, start in marks if start <= offset), default=marks[0][0])
+        return re.sub(r"^side \d+(–\d+)?", f"side {page}", self.locator)
+
     def to_chroma(self) -> dict[str, str | int]:
         out: dict[str, str | int] = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "spans"}
         out["spans"] = json.dumps([[s.start, s.end, s.kind, s.search] for s in self.spans], ensure_ascii=False)
@@ -84,6 +93,18 @@ class PassageMeta:
         for name in ("start", "end", "order", "heading_start", "heading_end"):
             values[name] = int(values[name])
         return cls(**values, spans=spans)
+
+
+def locator_of(passages: Iterable[PassageMeta], source: str, start: int, end: int) -> str:
+    """The locator of the narrowest of ``passages`` of ``source`` that holds ``start``–``end``
+    (with the exact page of ``start``): the name every answer gives that place; "" when no
+    passage holds it."""
+    holders = [
+        (p.end - p.start, p.locator_at(start))
+        for p in passages
+        if p.source == source and p.start <= start and end <= p.end
+    ]
+    return min(holders)[1] if holders else ""
 
 
 @dataclass(frozen=True)

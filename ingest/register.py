@@ -20,11 +20,12 @@ import hashlib
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from pydantic import BaseModel
 from rapidfuzz import fuzz
 
 from core import ocr as core_ocr
@@ -34,6 +35,7 @@ from core.config import Settings
 from core.corpus import corpus_name
 from core.embed import VectorEmbedding
 from core.errors import CorpusError, IndexCorruptError
+from core.index_schema import PassageMeta, locator_of
 from core.ocr import Lexicon, OcrRepairer
 from core.reading import reading
 from core.register import (
@@ -217,6 +219,31 @@ def _best(trials: list[_Trial], names: list[str]) -> tuple[_Trial | None, float,
     if not scored:
         return None, 0.0, 0.0
     return trials[scored[0][1]], scored[0][0], scored[1][0] if len(scored) > 1 else 0.0
+
+
+def relocate(register: Register, passages: Sequence[PassageMeta]) -> None:
+    """Every citation of ``register`` (``passages`` named as its sources are, relative to the
+    corpus folder) located as the answers locate it: by the narrowest
+    passage that holds it (``core.index_schema.locator_of``), so that one place has one name
+    in the register, the chat and the source viewer. A citation no passage holds (a slide's
+    heading) keeps the register's own locator."""
+    by_source: dict[str, list[PassageMeta]] = {}
+    for p in passages:
+        by_source.setdefault(p.source, []).append(p)
+
+    def visit(value: object) -> None:
+        if isinstance(value, RegisterCitation):
+            value.locator = (
+                locator_of(by_source.get(value.source, []), value.source, value.start, value.end) or value.locator
+            )
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                visit(getattr(value, name))
+        elif isinstance(value, list):
+            for item in value:
+                visit(item)
+
+    visit(register)
 
 
 def _status_locator(mention: Mention) -> str:
@@ -443,12 +470,15 @@ def repairer_for(documents: list[DocumentText]) -> OcrRepairer | None:
     return OcrRepairer(Lexicon(d.text for d in documents if not d.ocr))
 
 
-def _basis(settings: Settings, store: ChromaStore, encoder: str = "") -> str:
+def _basis(settings: Settings, store: ChromaStore, encoder: str = "", passages: Sequence[PassageMeta] = ()) -> str:
     """What the register is derived from: every indexed document's version and manifest
-    facts, the vocabulary file, the corpus folder (sources are named relative to it) and
-    the code that reads them. Equal bases give equal registers."""
+    facts, the vocabulary file, the corpus folder (sources are named relative to it), the
+    passages' places (its citations are located by them) and the code that reads them.
+    Equal bases give equal registers."""
     digest = hashlib.sha256(str(settings.corpus_dir.resolve()).encode())
     digest.update(encoder.encode())  # uncertain links are chosen with it
+    for p in sorted(passages, key=lambda p: (p.source, p.start, p.end)):
+        digest.update(repr((p.source, p.start, p.end, p.locator, p.page_marks)).encode())
     for source, r in sorted(store.documents().items()):
         digest.update(repr((source, r.doc_hash, r.revision, r.title, r.date, r.ocr)).encode())
     vocabulary = settings.corpus_dir / VOCABULARY_FILE
@@ -465,7 +495,8 @@ def update_register(settings: Settings, store: ChromaStore, model: VectorEmbeddi
     derived, and an ingest does not fail because of it."""
     path = settings.data_dir / REGISTER_FILE
     try:
-        basis = _basis(settings, store, model.model_name if model is not None else "")
+        passages = [PassageMeta.from_chroma(node.metadata) for node in store.committed_nodes()]
+        basis = _basis(settings, store, model.model_name if model is not None else "", passages)
         try:
             old = load_register(path)
         except IndexCorruptError:  # unreadable: build it anew
@@ -476,6 +507,7 @@ def update_register(settings: Settings, store: ChromaStore, model: VectorEmbeddi
         vocab = load_vocabulary(settings.corpus_dir / VOCABULARY_FILE)
         encode = model.passage_vectors if model is not None else None
         register = build_register(documents, vocab, repairer_for(documents), encode).model_copy(update={"basis": basis})
+        relocate(register, [replace(p, source=corpus_name(settings.corpus_dir, p.source)) for p in passages])
         save_register(path, register)
     except Exception as exc:  # the register must never fail an ingest
         logger.warning("forsøgsregistret kunne ikke bygges; det gamle er bevaret: %s", exc, exc_info=True)

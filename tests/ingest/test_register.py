@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from core.config import PROJECT_ROOT, load_settings
+from core.index_schema import PassageMeta
 from core.register import Register, RegisterCitation, load_register
-from ingest.register import DocumentText, build_register, folder_documents, repairer_for, update_register
+from ingest.register import DocumentText, build_register, folder_documents, relocate, repairer_for, update_register
 from ingest.register_read import Vocabulary, load_vocabulary
 
 VOCAB = Vocabulary(
@@ -93,6 +94,22 @@ def test_a_table_captions_status_is_located_at_the_table_not_a_row() -> None:
     assert second.citation.locator == "Tabel 1, række 2"
     assert second.status is not None and second.status.citation.locator == "Tabel 1"
     assert second.status.until_citation is not None and second.status.until_citation.locator == "Tabel 1"
+
+
+def test_relocate_names_each_citation_by_the_narrowest_passage_that_holds_it() -> None:
+    register = build_register([_doc("notat.txt", TABLE)], VOCAB)
+    first = register.trials[0]
+    row = first.citation
+    whole = PassageMeta("notat.txt", 0, len(TABLE), (), locator="Tabel 1")
+    narrow = PassageMeta("notat.txt", row.start, row.end + 40, (), locator="Tabel 1, afsnit 3")
+    other = PassageMeta("andet.txt", 0, len(TABLE), (), locator="Afsnit 9")
+    relocate(register, [whole, narrow, other])
+    assert first.citation.locator == "Tabel 1, afsnit 3"
+    assert first.status is not None and first.status.citation.locator == "Tabel 1"  # the caption: the table
+    # a citation no passage holds keeps its own locator
+    register = build_register([_doc("notat.txt", TABLE)], VOCAB)
+    relocate(register, [other])
+    assert register.trials[0].citation.locator == "Tabel 1, række 1"
 
 
 def test_a_title_in_two_documents_is_linked_with_a_confidence_and_a_dissimilar_one_is_not() -> None:
