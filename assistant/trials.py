@@ -21,7 +21,7 @@ STATUS_LABELS = {
     "forlænget": "forlænget",
     "stopper": "stopper",
     "udbredt": "udbredt",
-    "ikke_i_opfølgning": "ikke i opfølgningen",
+    "ikke_i_opfølgning": "indgår ikke i opfølgningen",  # as the app and the spreadsheet say it
 }
 
 FIELD_LABELS = {"status": "status", "until": "slutdato"}

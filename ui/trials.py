@@ -219,11 +219,12 @@ def export_table(register: Register) -> list[list[Any]]:
         ]
         row: list[Any] = [
             t.title,
-            STATUS_WORDS.get(status.value, status.value) if status else "",
+            STATUS_WORDS.get(status.value, status.value) if status else "status ikke angivet",
             status.until if status else "",
             ", ".join(_towns(t)),
             "\n".join(aliases),
-            "\n".join(c.text for c in t.conclusions),
+            # a conclusion about a theme several trials share says so, as the tab does
+            "\n".join(f"(om {c.subject}) {c.text}" if c.subject else c.text for c in t.conclusions),
             "\n".join(c.text for c in t.reasons),
         ]
         row += _parts(t.citation)

@@ -69,6 +69,7 @@ def _register() -> Register:
         citation=_cite("Mikrolån", 400),
         status=TrialStatus(value="ikke_i_opfølgning", citation=_cite("Forsøg, der ikke indgår", 380)),
         municipalities=Municipalities(value=["Aalborg"], citations=[_cite("Aalborg", 500), _cite("Aalborg", 600)]),
+        conclusions=[Conclusion(text="Færre regler", citation=_cite("Færre regler", 700), subject="Færre proceskrav")],
     )
     return Register(trials=[hostile, plain])
 
@@ -136,6 +137,13 @@ def test_csv_round_trips_with_verbatim_quotes(tmp_path: Path) -> None:
     assert row["Konklusion 1: citat"] == '\'=HYPERLINK("http://x")'  # never run as a formula by Excel
     other = dict(zip(header, second, strict=True))
     assert other["Status"] == "indgår ikke i opfølgningen" and other["Kommuner 2: start"] == "600"
+    assert other["Konklusioner"] == "(om Færre proceskrav) Færre regler"  # a shared theme's, marked so
+
+
+def test_a_trial_without_a_status_says_so_in_the_spreadsheet() -> None:
+    bare = Trial(title="Grusstier", citation=_cite("Grusstier", 10))
+    header, row = trials.export_table(Register(trials=[bare]))
+    assert dict(zip(header, row, strict=True))["Status"] == "status ikke angivet"
 
 
 def test_xlsx_round_trips_with_verbatim_quotes(tmp_path: Path) -> None:
