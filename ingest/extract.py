@@ -241,7 +241,9 @@ def _pdf(data: bytes, source: str, budget: Budget) -> Extracted:
                 source, "er krypteret (AES), og Python-pakken cryptography mangler; gem en udgave uden kryptering"
             ) from exc
         except Exception as exc:  # pypdf raises many types (PdfReadError, ValueError, KeyError, ...) on broken files
-            raise CorpusError(source, f"er beskadiget eller ikke en gyldig PDF-fil ({reason(exc)})") from exc
+            raise CorpusError(
+                source, f"er beskadiget eller ikke en gyldig PDF-fil (læserens besked: {reason(exc)})"
+            ) from exc
         pages, offset = [], 0
         for text in texts:
             pages.append(offset)
@@ -260,26 +262,30 @@ def _pdf(data: bytes, source: str, budget: Budget) -> Extracted:
 
 @contextmanager
 def _pypdf_notes(source: str) -> Iterator[None]:
-    """pypdf's own warnings (English, one per repaired flaw) become one Danish warning."""
+    """pypdf's own warnings (English, one per repaired flaw) become one Danish warning; none
+    when the file could not be read at all (its error says so, and a warning that flaws
+    were skipped would contradict it)."""
     notes = _Notes()
     pypdf_logger = logging.getLogger("pypdf")
     propagate = pypdf_logger.propagate
     pypdf_logger.addHandler(notes)
     pypdf_logger.propagate = False
+    read = False
     try:
         yield
+        read = True
     finally:
         pypdf_logger.removeHandler(notes)
         pypdf_logger.propagate = propagate
-        if notes.records:
+        if notes.records and read:
             logger.warning(
                 "%s: PDF-filen har %d fejl i sin opbygning, som er sprunget over ved læsningen; "
                 "teksten kan være ufuldstændig",
                 source,
                 len(notes.records),
             )
-            for record in notes.records:
-                logger.debug("%s: pypdf: %s", source, record.getMessage())
+        for record in notes.records:
+            logger.debug("%s: pypdf: %s", source, record.getMessage())
 
 
 class _Notes(logging.Handler):

@@ -55,9 +55,13 @@ def read_docx(data: bytes, source: str, budget: Budget) -> Extracted:
     except etree.XMLSyntaxError as exc:
         if "huge" in str(exc).lower():  # libxml2 reads no text node over 10 MB
             raise CorpusError(source, "har et tekstfelt på over 10 MB, som ikke kan læses sikkert") from exc
-        raise CorpusError(source, f"er beskadiget eller ikke en gyldig Word-fil (.docx) ({reason(exc)})") from exc
+        raise CorpusError(
+            source, f"er beskadiget eller ikke en gyldig Word-fil (.docx) (læserens besked: {reason(exc)})"
+        ) from exc
     except Exception as exc:  # BadZipFile, KeyError, lxml and python-docx errors, ... on broken files
-        raise CorpusError(source, f"er beskadiget eller ikke en gyldig Word-fil (.docx) ({reason(exc)})") from exc
+        raise CorpusError(
+            source, f"er beskadiget eller ikke en gyldig Word-fil (.docx) (læserens besked: {reason(exc)})"
+        ) from exc
     text = "\n\n".join(block for block in blocks if block)
     return Extracted(text=text, fmt="docx", title=title, date=stamp.date().isoformat() if stamp else "")
 
