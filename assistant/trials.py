@@ -54,6 +54,11 @@ def format_register(register: Register) -> str:
         lines.append(f"• {trial.title} – {status}{until}{where}")
         source = f"  kilde: {trial.citation.source}" + (f", {trial.citation.locator}" if trial.citation.locator else "")
         lines.append(source)
+        for st in register.later_statements(trial):
+            lines.append(
+                f"  senere ({_dated(st.citation)}), om en række af forsøgene uden at nævne hvilke: "
+                f"{st.until_phrase or st.until}"
+            )
         for conclusion in trial.conclusions:
             about = f" (om {conclusion.subject})" if conclusion.subject else ""
             lines.append(f"  konklusion ({_dated(conclusion.citation)}){about}: {conclusion.text}")
@@ -65,8 +70,10 @@ def format_register(register: Register) -> str:
             alias_towns = alias.municipalities.repaired or alias.municipalities.value
             if alias_towns:
                 lines.append(f"    kommuner under dette navn{mark}: {', '.join(alias_towns)}")
-            if alias.conclusions:
-                lines.append(f"    {len(alias.conclusions)} konklusion(er) under dette navn{mark}")
+            for conclusion in alias.conclusions:
+                lines.append(
+                    f"    konklusion under dette navn{mark} ({_dated(conclusion.citation)}): {conclusion.text}"
+                )
     counts = register.counts()
     total = [f"{STATUS_LABELS[k]} {counts[k]}" for k in STATUS_LABELS]
     lines += ["", "I alt: " + ", ".join(total + ([f"status ikke angivet {counts['']}"] if counts.get("") else []))]

@@ -148,6 +148,24 @@ class Register(BaseModel):
     statements: list[Statement] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="Danish notes on structure that was not read.")
 
+    def later_statements(self, trial: Trial) -> list[Statement]:
+        """Statements about the trials as a set, dated after what the trial's own status
+        says, that give its status another until ("en række af forsøgene er blevet forlænget
+        … frem til udgangen af 2023" after a row "forlænges til udgangen af 2022"): they may
+        concern it, though they name no trial. Newest first."""
+        status = trial.status
+        if status is None or not status.until:
+            return []
+        own = (status.until_citation or status.citation).date
+        later = [
+            st
+            for st in self.statements
+            if st.predicate == status.value
+            and st.until.casefold() != status.until.casefold()
+            and date_key(st.citation.date) > date_key(own)
+        ]
+        return sorted(later, key=lambda st: date_key(st.citation.date), reverse=True)
+
     def counts(self) -> dict[str, int]:
         """Trials by status (those without one under "")."""
         out = dict.fromkeys((*STATUSES, ""), 0)

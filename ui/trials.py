@@ -133,9 +133,23 @@ def _row(trial: Trial) -> dict[str, Any]:
         "town_names": names,
         # One citation: the names are its link; several: the names, then a link to each.
         "town_links": [_cite(c, names if len(cites) == 1 else f"kilde {i}") for i, c in enumerate(cites, 1)],
-        # a slide's conclusions about a theme several trials share are marked as such
+        # a slide's conclusions about a theme several trials share are marked as such, and
+        # those found under a name only uncertainly linked to the trial (after its own)
         "conclusions": [
-            {**(_cite(c.citation, display(c.text)) or {}), "subject": display(c.subject)} for c in trial.conclusions
+            {**(_cite(c.citation, display(c.text)) or {}), "subject": display(c.subject), "alias": ""}
+            for c in trial.conclusions
+        ]
+        + [
+            {**(_cite(c.citation, display(c.text)) or {}), "subject": display(c.subject), "alias": display(a.name)}
+            for a in trial.aliases
+            if a.uncertain
+            for c in a.conclusions
+        ],
+        # municipalities found only under an uncertainly linked name, shown apart, not counted
+        "alias_towns": [
+            {"name": display(a.name), "towns": ", ".join(a.municipalities.repaired or a.municipalities.value)}
+            for a in trial.aliases
+            if a.uncertain and a.municipalities.value
         ],
         "reasons": [_cite(c.citation, display(c.text)) for c in trial.reasons],
     }
@@ -148,6 +162,11 @@ def trials_html(register: Register | None, busy: bool = False) -> str:
     if not register.trials:
         return _render(message=EMPTY)
     rows = [_row(t) for t in register.trials]
+    for row, trial in zip(rows, register.trials, strict=True):  # a later, other until for a set of trials
+        row["later"] = [
+            {"date": danish_date(st.citation.date), "link": _cite(st.until_citation, st.until_phrase or st.until)}
+            for st in register.later_statements(trial)
+        ]
     counts = register.counts()
     statuses = [(s, STATUS_WORDS[s], counts[s]) for s in STATUSES if counts.get(s)]
     if counts.get(""):

@@ -43,3 +43,11 @@ def test_the_until_reads_right_after_each_status_in_danish() -> None:
         Register(trials=[Trial(title="A", citation=cite, status=stop), Trial(title="B", citation=cite, status=old)])
     )
     assert "• A – stopper 31/12-21" in text and "• B – stopper 31/12-21" in text and "til 31/12" not in text
+
+
+def test_the_cli_names_a_later_until_and_an_uncertain_names_findings() -> None:
+    from tests.ui.test_trials import _later_register
+
+    text = format_register(_later_register())
+    assert "senere (eval.txt, 2022), om en række af forsøgene uden at nævne hvilke: udgangen af 2023" in text
+    assert "konklusion under dette navn (usikker) (eval.txt, 2022): Færre huller" in text

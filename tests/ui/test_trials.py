@@ -17,6 +17,7 @@ from core.register import (
     Municipalities,
     Register,
     RegisterCitation,
+    Statement,
     Trial,
     TrialStatus,
     save_register,
@@ -198,3 +199,35 @@ def test_an_unexpected_error_is_one_plain_sentence(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(trials, "write_csv", boom)
     state = trials_state(_service(data), Exports(tmp_path / "exports"))  # type: ignore[arg-type]
     assert trials.UNREADABLE in state.html and "secret" not in state.html
+
+
+def _later_register() -> Register:
+    row = _cite("Forsøg, der forlænges til udgangen af 2022", 100)
+    said = _cite("en række af forsøgene frem til udgangen af 2023", 900, "2022", "eval.txt")
+    alias = Alias(
+        name="Grusveje",
+        source="eval.txt",
+        confidence=0.7,
+        uncertain=True,
+        municipalities=Municipalities(value=["Testrup"], citations=[_cite("Testrup", 950, "2022", "eval.txt")]),
+        conclusions=[Conclusion(text="Færre huller", citation=_cite("Færre huller", 960, "2022", "eval.txt"))],
+    )
+    trial = Trial(
+        title="Grusstier",
+        citation=_cite("Grusstier", 10),
+        status=TrialStatus(value="forlænget", until="udgangen af 2022", citation=row, until_citation=row),
+        aliases=[alias],
+    )
+    statement = Statement(predicate="forlænget", until="udgangen af 2023", citation=said, until_citation=said)
+    return Register(trials=[trial], statements=[statement])
+
+
+def test_a_later_until_for_a_set_of_trials_and_an_uncertain_names_findings_are_shown_apart() -> None:
+    html = trials_html(_later_register())
+    until = html.split('<td class="until"')[1].split("</td>")[0]
+    assert "senere" in until and "om en række af forsøgene" in until and "udgangen af 2023" in until
+    conclusions = html.split('<td class="conclusions"')[1].split("</td>")[0]
+    assert "Færre huller" in conclusions and "usikkert navn" in conclusions
+    towns = html.split('<td class="towns"')[1].split("</td>")[0]
+    assert "under usikkert navn: Testrup" in towns
+    assert "Testrup" not in html.split("data-towns=")[1].split(">")[0]  # not counted: not in the filter
