@@ -10,8 +10,10 @@ The subject of a question is the words in it that name things in the index: word
 documents write with a capital inside a sentence (a municipality, an organisation), and
 words of headings, row titles and list items that few passages use (a trial). It is
 found from the index's own text and structure, not from a word list, so it works for any
-corpus. The follow-up openings ("og", "hvad med", "what about") are Danish and English
-language, not this corpus's words.
+corpus. The follow-up openings ("og", "hvad med", "what about"), the verb's place right
+after the question word (never a subject), and a pronoun standing for the noun phrase of
+its gender before ("det" for "forsøget med revalidering") are Danish and English
+grammar, not this corpus's words.
 """
 
 from __future__ import annotations

@@ -222,11 +222,11 @@ def _best(trials: list[_Trial], names: list[str]) -> tuple[_Trial | None, float,
 
 
 def relocate(register: Register, passages: Sequence[PassageMeta]) -> None:
-    """Every citation of ``register`` (``passages`` named as its sources are, relative to the
-    corpus folder) located as the answers locate it: by the narrowest
-    passage that holds it (``core.index_schema.locator_of``), so that one place has one name
-    in the register, the chat and the source viewer. A citation no passage holds (a slide's
-    heading) keeps the register's own locator."""
+    """Every citation of ``register`` located as the answers locate it: by the narrowest
+    of ``passages`` (named as the register names sources, relative to the corpus folder)
+    that holds it (``core.index_schema.locator_of``), so that one place has one name in the
+    register, the chat and the source viewer. A citation no passage holds (a slide's
+    heading, a table's caption) keeps the register's own locator."""
     by_source: dict[str, list[PassageMeta]] = {}
     for p in passages:
         by_source.setdefault(p.source, []).append(p)
