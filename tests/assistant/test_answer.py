@@ -299,20 +299,28 @@ def test_a_form_fields_label_brings_its_value_and_no_other_forms(
 def test_an_unfinished_lead_in_brings_the_items_it_goes_on_in(
     tiny_settings: Settings, fake_embed: VectorEmbedding
 ) -> None:
-    corpus = tiny_settings.corpus_dir
-    (corpus / "survey.txt").write_text(
+    text = (
         "Survey\n\nI undersøgelsen vil der være fokus på,\n\na. hvorvidt stierne holder?\n\n"
-        "b. om borgerne cykler mere?\n\nSvarene samles i en rapport.\n",
-        encoding="utf-8",
+        "b. om borgerne cykler mere?\n\nSvarene samles i en rapport.\n"
     )
-    with (corpus / "manifest.toml").open("a", encoding="utf-8") as manifest:
-        manifest.write('\n[[document]]\nfile = "survey.txt"\ntitle = "Survey om stier"\nlayout = "sections"\n')
-    run_ingest(tiny_settings, fake_embed)
-    assistant = build_assistant(tiny_settings, fake_embed, answer_model=_model(support=0.0))
-    survey = [next(s for s in assistant.documents if s.endswith("survey.txt"))]
+    assistant, survey = _with_document(tiny_settings, fake_embed, "survey.txt", text, "sections", support=0.0)
     answer = assistant.trace("Hvad vil der være fokus på i undersøgelsen?", sources=survey).answer
     assert answer.answer.startswith("I undersøgelsen vil der være fokus på, [1]\n- hvorvidt stierne holder? [2]\n- om ")
-    _check_citations(answer, corpus)
+    _check_citations(answer, tiny_settings.corpus_dir)
+
+
+def _with_document(
+    settings: Settings, embed: VectorEmbedding, name: str, text: str, layout: str, **thresholds: float
+) -> tuple[Assistant, list[str]]:
+    """The tiny corpus with one more document, ingested; an assistant under ``_model`` and
+    the document's source, to search it alone."""
+    corpus = settings.corpus_dir
+    (corpus / name).write_text(text, encoding="utf-8")
+    with (corpus / "manifest.toml").open("a", encoding="utf-8") as manifest:
+        manifest.write(f'\n[[document]]\nfile = "{name}"\ntitle = "{name}"\nlayout = "{layout}"\n')
+    run_ingest(settings, embed)
+    assistant = build_assistant(settings, embed, answer_model=_model(**thresholds))
+    return assistant, [next(s for s in assistant.documents if s.endswith(name))]
 
 
 def test_a_sentence_a_line_break_cut_is_shown_in_reading_order(
@@ -320,17 +328,11 @@ def test_a_sentence_a_line_break_cut_is_shown_in_reading_order(
 ) -> None:
     """The best span is the second half of a sentence wrapped over two lines of a slide;
     when the answer shows the first half too, it comes first, not after."""
-    corpus = tiny_settings.corpus_dir
-    (corpus / "baggrund.txt").write_text(
+    text = (
         "BAGGRUND\n\nByrådet blev i budgetaftalen for 2028 enige om at igangsætte et nyt\n"
-        "Cykelforsøg i perioden 2028-2030, for at skaffe viden om sikre skoleveje.\n",
-        encoding="utf-8",
+        "Cykelforsøg i perioden 2028-2030, for at skaffe viden om sikre skoleveje.\n"
     )
-    with (corpus / "manifest.toml").open("a", encoding="utf-8") as manifest:
-        manifest.write('\n[[document]]\nfile = "baggrund.txt"\ntitle = "Baggrund"\nlayout = "slides"\n')
-    run_ingest(tiny_settings, fake_embed)
-    assistant = build_assistant(tiny_settings, fake_embed, answer_model=_model(support=100.0))
-    source = [next(s for s in assistant.documents if s.endswith("baggrund.txt"))]
+    assistant, source = _with_document(tiny_settings, fake_embed, "baggrund.txt", text, "slides", support=100.0)
     trace = assistant.trace(
         "Hvilken viden skal cykelforsøget i perioden 2028-2030 skaffe om skoleveje?", sources=source
     )
@@ -340,4 +342,4 @@ def test_a_sentence_a_line_break_cut_is_shown_in_reading_order(
     assert answer.answer.startswith(
         "Byrådet blev i budgetaftalen for 2028 enige om at igangsætte et nyt [1] Cykelforsøg"
     )
-    _check_citations(answer, corpus)
+    _check_citations(answer, tiny_settings.corpus_dir)
