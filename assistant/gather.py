@@ -147,10 +147,7 @@ class _Draft:
                 n=len(self.cited) + 1,
                 source=source,
                 title=record.title if record and record.title else first.title,
-                # the place as the passages name it, so that one place has one name in
-                # every answer; the register's own when no passage holds the span (a
-                # slide's heading)
-                locator=self.catalog.locator_of(source, start, end) or first.locator,
+                locator=first.locator,  # as the passages name the place (ingest/register.py relocate)
                 quote=quote,
                 start=start,
                 end=end,

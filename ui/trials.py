@@ -18,7 +18,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any
 
 from assistant.messages import danish_date
 from core.errors import AssistantError
-from core.register import REGISTER_FILE, STATUSES, Register, RegisterCitation, Trial, date_key, load_register
+from core.register import REGISTER_FILE, STATUSES, Register, RegisterCitation, Statement, Trial, date_key, load_register
 from core.textnorm import display
 from ui.documents import link, public_text
 from ui.remedies import explain
@@ -101,7 +101,9 @@ def _towns(trial: Trial) -> list[str]:
     return list(towns.repaired) if len(towns.repaired) == len(towns.value) else list(towns.value)
 
 
-def _row(trial: Trial) -> dict[str, Any]:
+def _row(trial: Trial, later: Sequence[Statement] = ()) -> dict[str, Any]:
+    """One trial's cells; ``later``: statements about a set of trials, dated after its own
+    status, that give its status another until (``Register.later_statements``)."""
     status = trial.status
     towns = _towns(trial)
     names = ", ".join(towns)
@@ -129,6 +131,10 @@ def _row(trial: Trial) -> dict[str, Any]:
         "status_link": _cite(status.citation, STATUS_WORDS.get(status.value, status.value)) if status else None,
         "until": status.until if status else "",
         "until_link": _cite(status.until_citation, status.until) if status and status.until else None,
+        "later": [
+            {"date": danish_date(st.citation.date), "link": _cite(st.until_citation, st.until_phrase or st.until)}
+            for st in later
+        ],
         "towns": towns,
         "town_names": names,
         # One citation: the names are its link; several: the names, then a link to each.
@@ -161,12 +167,7 @@ def trials_html(register: Register | None, busy: bool = False) -> str:
         return _render(message=BUILDING if busy else MISSING)
     if not register.trials:
         return _render(message=EMPTY)
-    rows = [_row(t) for t in register.trials]
-    for row, trial in zip(rows, register.trials, strict=True):  # a later, other until for a set of trials
-        row["later"] = [
-            {"date": danish_date(st.citation.date), "link": _cite(st.until_citation, st.until_phrase or st.until)}
-            for st in register.later_statements(trial)
-        ]
+    rows = [_row(t, register.later_statements(t)) for t in register.trials]
     counts = register.counts()
     statuses = [(s, STATUS_WORDS[s], counts[s]) for s in STATUSES if counts.get(s)]
     if counts.get(""):

@@ -247,7 +247,7 @@ def test_with_indexed_sentences_the_reason_runs_to_the_first_causal_sentence() -
     start = text.index(REASON)
     sentences = ["Forsøget har ikke givet flere samtaler.", "Det skyldes, at for få har deltaget.", "Kommunen er enig."]
     spans = tuple(Span(text.index(s, start), text.index(s, start) + len(s), "sentence") for s in sentences)
-    passage = SimpleNamespace(meta=SimpleNamespace(source=OLD, start=0, end=0), spans=spans)  # holds no citation
+    passage = SimpleNamespace(meta=SimpleNamespace(source=OLD), spans=spans)
     got = ask("Hvilke forsøg stopper, og hvorfor?", Catalog({"p": passage}, {}))  # type: ignore[dict-item]
     assert got is not None
     quotes = {c.quote for c in got.citations}
